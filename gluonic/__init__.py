@@ -1,0 +1,23 @@
+"""gluonic: the MXNet Gluon API on PyTorch's kernels (``import gluonic as mx``)."""
+from . import base, context
+from .base import MXNetError
+from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
+from . import ndarray
+from . import ndarray as nd
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MXNetError",
+    "Context",
+    "cpu",
+    "cpu_pinned",
+    "gpu",
+    "num_gpus",
+    "current_context",
+    "base",
+    "context",
+    "nd",
+    "ndarray",
+    "__version__",
+]

@@ -1,0 +1,17 @@
+"""Global modes, held in context variables: autograd recording and train/predict mode."""
+from __future__ import annotations
+
+import contextvars
+
+recording: contextvars.ContextVar[bool] = contextvars.ContextVar("gluonic_recording", default=False)
+training: contextvars.ContextVar[bool] = contextvars.ContextVar("gluonic_training", default=False)
+
+
+def is_recording() -> bool:
+    """Whether operations are being recorded for gradient computation."""
+    return recording.get()
+
+
+def is_training() -> bool:
+    """Whether layers such as Dropout and BatchNorm run in training mode."""
+    return training.get()

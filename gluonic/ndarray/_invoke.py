@@ -1,0 +1,113 @@
+"""Eager execution of a registered op on NDArrays: unwrap, run the torch impl, wrap.
+
+This is the imperative hot path; it is kept short. Outside ``autograd.record()`` nothing
+is recorded: when an input carries ``requires_grad`` the op runs under
+``torch.no_grad()``, so a computation made outside ``record()`` never joins a graph.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import torch
+
+from .._state import recording
+from ..base import GluonicTypeError, GluonicValueError, MXNetError
+from ..context import Context, as_context, current_context
+from ..ops.registry import Op
+
+_no_grad = torch.no_grad
+
+
+def run_impl(op: Op, tensors: Sequence[Any], attrs) -> Any:
+    """Call ``op``'s torch implementation with MXNet's recording semantics and clear errors."""
+    impl = op.impl
+    try:
+        if recording.get():
+            return impl(*tensors, a=attrs) if attrs is not None else impl(*tensors)
+        for t in tensors:
+            if t is not None and t.requires_grad:
+                with _no_grad():
+                    return impl(*tensors, a=attrs) if attrs is not None else impl(*tensors)
+        return impl(*tensors, a=attrs) if attrs is not None else impl(*tensors)
+    except MXNetError:
+        raise
+    except (RuntimeError, ValueError, IndexError, TypeError) as e:
+        raise op_error(op, e, tensors) from e
+
+
+def op_error(op: Op, err: Exception, tensors: Sequence[Any]) -> MXNetError:
+    """Turn a torch error into a gluonic error naming the op and the inputs received."""
+    received = ", ".join(
+        f"{name}{tuple(t.shape)} {str(t.dtype).replace('torch.', '')}"
+        for name, t in zip(_input_labels(op, len(tensors)), tensors)
+        if t is not None
+    )
+    msg = f"Operator {op.name}: {err}. Received: {received or 'no inputs'}"
+    cls = GluonicTypeError if isinstance(err, TypeError) else GluonicValueError
+    return cls(msg)
+
+
+def _input_labels(op: Op, n: int) -> list[str]:
+    if op.variadic:
+        return [f"{op.inputs[0]}[{i}]" for i in range(n)]
+    return list(op.inputs[:n])
+
+
+def context_of(inputs: Sequence[Any], attrs) -> Context:
+    """Context of an op's result: its first input's, else the ``ctx`` attribute, else default."""
+    for x in inputs:
+        if x is not None:
+            return x._ctx
+    ctx = getattr(attrs, "ctx", None)
+    return as_context(ctx) if ctx else current_context()
+
+
+def invoke(op: Op, inputs: Sequence[Any], attrs, out=None):
+    """Run ``op`` on NDArrays ``inputs`` (None for absent optional inputs).
+
+    Returns an NDArray, or a list of NDArrays for multi-output ops; writes into ``out``
+    (an NDArray or list of them) when given, and returns it.
+    """
+    from .ndarray import NDArray, _wrap
+
+    tensors = []
+    for x in inputs:
+        if x is None:
+            tensors.append(None)
+        elif isinstance(x, NDArray):
+            tensors.append(x._tensor)
+        else:
+            raise GluonicTypeError(
+                f"Operator {op.name}: inputs must be NDArrays. Received: {type(x).__name__}"
+            )
+    result = run_impl(op, tensors, attrs)
+    ctx = context_of(inputs, attrs)
+    if isinstance(result, torch.Tensor):
+        if out is None:
+            return _wrap(result, ctx)
+        return _write_out(op, out, result)
+    if out is None:
+        return [_wrap(r, ctx) for r in result]
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    for o, r in zip(outs, result):
+        _write_out(op, o, r)
+    return out
+
+
+def _write_out(op: Op, out, result: torch.Tensor):
+    from .ndarray import NDArray
+
+    if not isinstance(out, NDArray):
+        raise GluonicTypeError(f"Operator {op.name}: out= must be an NDArray. Received: {type(out).__name__}")
+    if tuple(out.shape) != tuple(result.shape):
+        raise GluonicValueError(
+            f"Operator {op.name}: out= has shape {tuple(out.shape)} but the result has shape "
+            f"{tuple(result.shape)}. Received: out{tuple(out.shape)}"
+        )
+    target = out._tensor
+    if recording.get() and not (target.is_leaf and target.requires_grad):
+        target.copy_(result)
+    else:
+        with _no_grad():
+            target.copy_(result)
+    return out

@@ -1,0 +1,78 @@
+"""Builds the ``nd`` namespaces (``nd``, ``nd.op``, ``nd._internal``, ``nd.random``,
+``nd.linalg``, ``nd.contrib``, ``nd.image``) from the op registry, the way MXNet names them."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..ops import registry
+from ..ops.signature import check_required, make_function
+from ._invoke import invoke
+
+# MXNet's name prefixes and the submodule each lands in ("" = top level as well).
+_PREFIXES = {
+    "_contrib_": ("contrib", None),
+    "_linalg_": ("linalg", "linalg_"),
+    "_random_": ("random", "random_"),
+    "_sample_": ("random", "sample_"),
+    "_image_": ("image", None),
+    "_npi_": ("_internal", None),
+}
+
+_symbol_invoke: list[Callable[..., Any]] = []
+
+
+def set_symbol_invoke(fn: Callable[..., Any]) -> None:
+    """Hook for the symbol package: ops called on Symbols build graph nodes."""
+    _symbol_invoke[:] = [fn]
+
+
+def _is_symbolic(inputs) -> bool:
+    for x in inputs:
+        if getattr(x, "_is_symbol", False):
+            return True
+        if isinstance(x, (list, tuple)) and any(getattr(y, "_is_symbol", False) for y in x):
+            return True
+    return False
+
+
+def nd_invoke(op, inputs, attr_kwargs, out, name):
+    """Frontend invoke for ``nd.*`` functions: eager on NDArrays, graph nodes on Symbols."""
+    if _symbol_invoke and _is_symbolic(inputs):
+        return _symbol_invoke[0](op, inputs, attr_kwargs, out, name)
+    attrs = op.parse_attrs(attr_kwargs)
+    check_required(op, inputs, attrs)
+    return invoke(op, inputs, attrs, out)
+
+
+def build(module_name: str, invoke_fn=nd_invoke) -> dict[str, dict[str, Callable]]:
+    """``{"top": {name: function}, "random": {...}, ...}`` for every registered op name."""
+    top: dict[str, Any] = {}
+    subs: dict[str, dict[str, Any]] = {k: {} for k in ("op", "_internal", "random", "linalg", "contrib", "image")}
+    for name in registry.all_names():
+        op = registry.get(name)
+        for prefix, (sub, top_prefix) in _PREFIXES.items():
+            if name.startswith(prefix):
+                short = name[len(prefix):]
+                subs[sub][short] = make_function(op, short, invoke_fn, f"{module_name}.{sub}")
+                subs["_internal"][name] = make_function(op, name, invoke_fn, f"{module_name}._internal")
+                if top_prefix:
+                    top[top_prefix + short] = make_function(op, top_prefix + short, invoke_fn, module_name)
+                break
+        else:
+            fn = make_function(op, name, invoke_fn, module_name if not name.startswith("_") else f"{module_name}._internal")
+            if name.startswith("_"):
+                subs["_internal"][name] = fn
+            else:
+                top[name] = fn
+                subs["op"][name] = fn
+    return {"top": top, **subs}
+
+
+_CACHE: dict[str, dict[str, Callable]] = {}
+
+
+def functions(sub: str) -> dict[str, Callable]:
+    """The generated ``nd`` functions of one namespace (``"top"``, ``"random"``, …), built once."""
+    if not _CACHE:
+        _CACHE.update(build("gluonic.ndarray"))
+    return _CACHE[sub]
