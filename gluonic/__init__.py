@@ -2,7 +2,7 @@
 from . import base, context
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
-from . import ndarray
+from . import autograd, ndarray
 from . import ndarray as nd
 
 __version__ = "0.1.0"
@@ -18,6 +18,7 @@ __all__ = [
     "base",
     "context",
     "nd",
+    "autograd",
     "ndarray",
     "__version__",
 ]

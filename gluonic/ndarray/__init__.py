@@ -5,6 +5,6 @@ from .ndarray import NDArray, array, from_torch, waitall
 
 globals().update(_namespace.functions("top"))
 
-from . import _internal, contrib, image, linalg, op  # noqa: E402
+from . import _internal, contrib, image, linalg, op, random  # noqa: E402
 
-__all__ = ["NDArray", "array", "from_torch", "waitall", "op", "linalg", "contrib", "image", "_internal"]
+__all__ = ["NDArray", "array", "from_torch", "waitall", "op", "random", "linalg", "contrib", "image", "_internal"]
