@@ -1,9 +1,15 @@
-"""gluonic: the MXNet Gluon API on PyTorch's kernels (``import gluonic as mx``)."""
+"""gluonic: the MXNet Gluon API on PyTorch's kernels (``import gluonic as mx``).
+
+>>> import gluonic as mx
+>>> (mx.nd.ones((2, 3)) * 2).sum().asscalar()
+12.0
+"""
 from . import base, context
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 from . import autograd, ndarray
 from . import ndarray as nd
+from . import runtime, util, test_utils
 
 __version__ = "0.1.0"
 
@@ -18,7 +24,10 @@ __all__ = [
     "base",
     "context",
     "nd",
-    "autograd",
     "ndarray",
+    "autograd",
+    "runtime",
+    "util",
+    "test_utils",
     "__version__",
 ]

@@ -1,4 +1,7 @@
-"""Eager execution of a registered op on NDArrays: unwrap, run the torch impl, wrap.
+"""Eager execution of a registered op: run the torch impl with MXNet's recording rules.
+
+``NDArray``-level wrapping lives in ``ndarray.py`` (``invoke``); this module holds what
+does not need the NDArray type.
 
 This is the imperative hot path; it is kept short. Outside ``autograd.record()`` nothing
 is recorded: when an input carries ``requires_grad`` the op runs under
@@ -62,52 +65,8 @@ def context_of(inputs: Sequence[Any], attrs) -> Context:
     return as_context(ctx) if ctx else current_context()
 
 
-def invoke(op: Op, inputs: Sequence[Any], attrs, out=None):
-    """Run ``op`` on NDArrays ``inputs`` (None for absent optional inputs).
+def invoke(op: Op, inputs, attrs, out=None):
+    """Run ``op`` on NDArrays (see :func:`gluonic.ndarray.ndarray.invoke`)."""
+    from .ndarray import invoke as _invoke_nd
 
-    Returns an NDArray, or a list of NDArrays for multi-output ops; writes into ``out``
-    (an NDArray or list of them) when given, and returns it.
-    """
-    from .ndarray import NDArray, _wrap
-
-    tensors = []
-    for x in inputs:
-        if x is None:
-            tensors.append(None)
-        elif isinstance(x, NDArray):
-            tensors.append(x._tensor)
-        else:
-            raise GluonicTypeError(
-                f"Operator {op.name}: inputs must be NDArrays. Received: {type(x).__name__}"
-            )
-    result = run_impl(op, tensors, attrs)
-    ctx = context_of(inputs, attrs)
-    if isinstance(result, torch.Tensor):
-        if out is None:
-            return _wrap(result, ctx)
-        return _write_out(op, out, result)
-    if out is None:
-        return [_wrap(r, ctx) for r in result]
-    outs = out if isinstance(out, (list, tuple)) else [out]
-    for o, r in zip(outs, result):
-        _write_out(op, o, r)
-    return out
-
-
-def _write_out(op: Op, out, result: torch.Tensor):
-    from .ndarray import NDArray
-
-    if not isinstance(out, NDArray):
-        raise GluonicTypeError(f"Operator {op.name}: out= must be an NDArray. Received: {type(out).__name__}")
-    if tuple(out.shape) != tuple(result.shape):
-        raise GluonicValueError(
-            f"Operator {op.name}: out= has shape {tuple(out.shape)} but the result has shape "
-            f"{tuple(result.shape)}. Received: out{tuple(out.shape)}"
-        )
-    target = out._tensor
-    if recording.get() and not (target.is_leaf and target.requires_grad):
-        target.copy_(result)
-    else:
-        with _no_grad():
-            target.copy_(result)
-    return out
+    return _invoke_nd(op, inputs, attrs, out)

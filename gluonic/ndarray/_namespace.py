@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from ..ops import registry
 from ..ops.signature import check_required, make_function
-from ._invoke import invoke
+from .ndarray import NDArray, invoke
 
 # MXNet's name prefixes and the submodule each lands in ("" = top level as well).
 _PREFIXES = {
@@ -37,10 +37,16 @@ def _is_symbolic(inputs) -> bool:
 
 def nd_invoke(op, inputs, attr_kwargs, out, name):
     """Frontend invoke for ``nd.*`` functions: eager on NDArrays, graph nodes on Symbols."""
-    if _symbol_invoke and _is_symbolic(inputs):
-        return _symbol_invoke[0](op, inputs, attr_kwargs, out, name)
-    attrs = op.parse_attrs(attr_kwargs)
-    check_required(op, inputs, attrs)
+    has_none = False
+    for x in inputs:
+        if x.__class__ is not NDArray:
+            if x is None:
+                has_none = True
+            elif _symbol_invoke and _is_symbolic(inputs):
+                return _symbol_invoke[0](op, inputs, attr_kwargs, out, name)
+    attrs = op.parse_attrs(attr_kwargs) if attr_kwargs or op.attrs is not None else None
+    if has_none:
+        check_required(op, inputs, attrs)
     return invoke(op, inputs, attrs, out)
 
 

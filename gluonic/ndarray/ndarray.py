@@ -20,10 +20,11 @@ from .. import _dtype
 from .._state import recording
 from ..base import GluonicIndexError, GluonicTypeError, GluonicValueError, numeric_types
 from ..context import Context, as_context
+from ..util import _np_shape
 from ..ops import registry as _registry
-from ._invoke import invoke
+from ._invoke import context_of, op_error, run_impl
 
-__all__ = ["NDArray", "array", "from_torch", "waitall"]
+__all__ = ["NDArray", "array", "from_torch", "waitall", "invoke"]
 
 _new = object.__new__
 
@@ -36,23 +37,89 @@ def _wrap(t: torch.Tensor, ctx: Context) -> "NDArray":
     return x
 
 
+def invoke(op, inputs, attrs, out=None):
+    """Run registered ``op`` on NDArrays ``inputs`` (None for absent optional inputs).
+
+    Returns an NDArray, or a list of NDArrays for multi-output ops; writes into ``out``
+    (an NDArray or list of them) when given, and returns it.
+    """
+    tensors = []
+    for x in inputs:
+        if isinstance(x, NDArray):
+            tensors.append(x._tensor)
+        elif x is None:
+            tensors.append(None)
+        else:
+            raise GluonicTypeError(f"Operator {op.name}: inputs must be NDArrays. Received: {type(x).__name__}")
+    result = run_impl(op, tensors, attrs)
+    ctx = context_of(inputs, attrs)
+    if isinstance(result, torch.Tensor):
+        if out is None:
+            x = _new(NDArray)
+            x._tensor = result
+            x._ctx = ctx
+            return x
+        return _write_out(op, out, result)
+    if out is None:
+        return [_wrap(r, ctx) for r in result]
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    for o, r in zip(outs, result):
+        _write_out(op, o, r)
+    return out
+
+
+def _write_out(op, out, result: torch.Tensor):
+    if not isinstance(out, NDArray):
+        raise GluonicTypeError(f"Operator {op.name}: out= must be an NDArray. Received: {type(out).__name__}")
+    if out.shape != tuple(result.shape):
+        raise GluonicValueError(
+            f"Operator {op.name}: out= has shape {out.shape} but the result has shape "
+            f"{tuple(result.shape)}. Received: out{out.shape}"
+        )
+    out._assign(result)
+    return out
+
+
+_OP_CACHE: dict = {}
+
+
+def _op(name: str):
+    op = _OP_CACHE.get(name)
+    if op is None:
+        op = _OP_CACHE[name] = _registry.get(name)
+    return op
+
+
 def from_torch(t: torch.Tensor, ctx: Context | None = None) -> "NDArray":
     """Wrap a torch tensor as an NDArray sharing its memory."""
     return _wrap(t, ctx if ctx is not None else as_context(t.device))
 
 
 def _binary(self, other, tensor_op: str, scalar_op: str):
+    """``self <op> other``: the broadcast op for arrays, the scalar op (keeping dtype) for numbers."""
     if isinstance(other, NDArray):
-        return invoke(_registry.get(tensor_op), (self, other), None)
+        t1, t2 = self._tensor, other._tensor
+        op = _op(tensor_op)
+        if recording.get() or not (t1.requires_grad or t2.requires_grad):
+            try:
+                r = op.impl(t1, t2)
+            except (RuntimeError, ValueError, TypeError) as e:
+                raise op_error(op, e, (t1, t2)) from e
+        else:
+            r = run_impl(op, (t1, t2), None)
+        x = _new(NDArray)
+        x._tensor = r
+        x._ctx = self._ctx
+        return x
     if isinstance(other, numeric_types):
-        op = _registry.get(scalar_op)
+        op = _op(scalar_op)
         return invoke(op, (self,), op.parse_attrs({"scalar": other}))
     return NotImplemented
 
 
 def _rbinary(self, other, scalar_op: str):
     if isinstance(other, numeric_types):
-        op = _registry.get(scalar_op)
+        op = _op(scalar_op)
         return invoke(op, (self,), op.parse_attrs({"scalar": other}))
     return NotImplemented
 
@@ -74,6 +141,7 @@ class NDArray:
 
     __slots__ = ("_tensor", "_ctx", "_grad_req", "__weakref__")
     __array_priority__ = 1000.0
+    _is_symbol = False
 
     def __init__(self, data, ctx: Context | None = None, dtype=None):
         t = _to_tensor(data, dtype, ctx)
@@ -152,7 +220,7 @@ class NDArray:
         target = _dtype.to_torch(dtype)
         if not copy and target == self._tensor.dtype:
             return self
-        op = _registry.get("Cast")
+        op = _op("Cast")
         return invoke(op, (self,), op.parse_attrs({"dtype": dtype}))
 
     def copy(self) -> "NDArray":
@@ -271,6 +339,9 @@ class NDArray:
         # MXNet returns a view only where the selection is contiguous in memory.
         if r._base is not None and not r.is_contiguous():
             r = r.clone()
+        # Without NumPy shape semantics MXNet has no 0-d results: x[1, 2] has shape (1,).
+        if r.dim() == 0 and t.dim() != 0 and not _np_shape.get():
+            r = r.reshape(1)
         return _wrap(r, self._ctx)
 
     # ----------------------------------------------------------------- python protocol
@@ -367,13 +438,13 @@ class NDArray:
         return _rbinary(self, o, "_rpower_scalar")
 
     def __neg__(self):
-        return invoke(_registry.get("negative"), (self,), None)
+        return invoke(_op("negative"), (self,), None)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return invoke(_registry.get("abs"), (self,), None)
+        return invoke(_op("abs"), (self,), None)
 
     def __eq__(self, o):
         return _binary(self, o, "broadcast_equal", "_equal_scalar")
@@ -423,7 +494,7 @@ class NDArray:
             shape = tuple(shape[0])
         if shape:
             kwargs["shape"] = shape
-        op = _registry.get("Reshape")
+        op = _op("Reshape")
         return invoke(op, (self,), op.parse_attrs(kwargs))
 
     def zeros_like(self) -> "NDArray":

@@ -71,7 +71,11 @@ def make_function(op: Op, name: str, invoke: Callable[..., Any], module: str) ->
     ``invoke(op, inputs, attr_kwargs, out, name)`` does the work (eager or symbolic).
     """
 
+    n_inputs = -1 if op.variadic else len(op.inputs)
+
     def function(*args, out=None, name=None, **kwargs):
+        if len(args) == n_inputs and not kwargs:
+            return invoke(op, args, kwargs, out, name)
         inputs, attr_kwargs = split_args(op, args, kwargs)
         return invoke(op, inputs, attr_kwargs, out, name)
 

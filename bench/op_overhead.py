@@ -1,0 +1,132 @@
+"""Per-call overhead of small ops: gluonic eager vs PyTorch eager (vs real MXNet 1.9.1).
+
+Usage:
+    python bench/op_overhead.py [--mxnet-python /path/to/python-with-mxnet] [--repeat 2000]
+
+Prints a table of microseconds per call (median of several timing rounds), without and
+with ``autograd.record()``. Ratios are what matter on a noisy machine; run everything in
+one invocation. The MXNet column runs the same workloads in a subprocess with that Python.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+
+
+def _time_us(fn, repeat: int, rounds: int = 7) -> float:
+    for _ in range(max(50, repeat // 20)):
+        fn()
+    samples = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for _ in range(repeat):
+            fn()
+        samples.append((time.perf_counter() - t0) / repeat * 1e6)
+    return statistics.median(samples)
+
+
+_MXNET_RUNNER = textwrap.dedent(
+    """
+    import json, sys, time, statistics
+    import mxnet as mx
+    repeat = int(sys.argv[1])
+    sys.path.insert(0, sys.argv[2])
+    from _overhead_workloads import workloads
+    def time_us(fn):
+        for _ in range(max(50, repeat // 20)):
+            fn()
+        mx.nd.waitall()
+        samples = []
+        for _ in range(7):
+            t0 = time.perf_counter()
+            for _ in range(repeat):
+                fn()
+            mx.nd.waitall()
+            samples.append((time.perf_counter() - t0) / repeat * 1e6)
+        return statistics.median(samples)
+    out = {}
+    for name, fn in workloads(mx).items():
+        out[name] = [time_us(fn)]
+        with mx.autograd.record():
+            out[name].append(time_us(fn))
+    print(json.dumps(out))
+    """
+)
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _torch_workloads():
+    import torch
+
+    a, b = torch.rand(1, requires_grad=True), torch.rand(1, requires_grad=True)
+    x = torch.rand(4, 8, requires_grad=True)
+    w, bias = torch.rand(16, 8, requires_grad=True), torch.rand(16, requires_grad=True)
+    m = torch.rand(8, 8)
+    F = torch.nn.functional
+    return {
+        "add (a + b)": lambda: a + b,
+        "nd.broadcast_add": lambda: torch.add(a, b),
+        "FullyConnected 4x8->16": lambda: F.linear(x, w, bias),
+        "relu": lambda: torch.relu(x),
+        "reshape (-1,)": lambda: x.reshape(-1),
+        "indexing m[2:5]": lambda: m[2:5],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mxnet-python", help="a Python interpreter with mxnet 1.9.1 installed")
+    parser.add_argument("--repeat", type=int, default=2000)
+    args = parser.parse_args()
+
+    import torch
+
+    import gluonic as mx
+
+    torch.set_num_threads(1)
+    sys.path.insert(0, _HERE)
+    from _overhead_workloads import workloads
+
+    ours = workloads(mx)
+    theirs = _torch_workloads()
+    rows = []
+    for name in ours:
+        g0 = _time_us(ours[name], args.repeat)
+        t0 = _time_us(theirs[name], args.repeat)
+        with mx.autograd.record():
+            g1 = _time_us(ours[name], args.repeat)
+        with torch.enable_grad():
+            t1 = _time_us(theirs[name], args.repeat)
+        with torch.no_grad():
+            t0 = min(t0, _time_us(theirs[name], args.repeat))
+        rows.append([name, g0, t0, g1, t1])
+
+    mxnet = {}
+    if args.mxnet_python:
+        proc = subprocess.run([args.mxnet_python, "-c", _MXNET_RUNNER, str(args.repeat), _HERE],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"MXNet run failed:\n{proc.stderr[-2000:]}")
+        mxnet = json.loads(proc.stdout.strip().splitlines()[-1])
+
+    head = ["op", "gluonic", "torch", "Δ µs", "gluonic rec", "torch rec", "Δ µs rec"]
+    if mxnet:
+        head += ["mxnet", "mxnet rec", "mxnet/gluonic"]
+    print("µs per call (median; torch eager without grad, then with autograd)")
+    print(" | ".join(f"{h:>22}" if i == 0 else f"{h:>11}" for i, h in enumerate(head)))
+    for name, g0, t0, g1, t1 in rows:
+        cells = [g0, t0, g0 - t0, g1, t1, g1 - t1]
+        if mxnet:
+            m0, m1 = mxnet[name]
+            cells += [m0, m1, m0 / g0]
+        print(f"{name:>22} | " + " | ".join(f"{c:11.2f}" for c in cells))
+
+
+if __name__ == "__main__":
+    main()

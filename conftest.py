@@ -1,0 +1,41 @@
+"""pytest configuration: doctest namespace, seeds printed on failure, GPU skip marker."""
+import os
+import random
+
+import numpy as np
+import pytest
+import torch
+
+
+@pytest.fixture(autouse=True)
+def _doctest_names(doctest_namespace):
+    import gluonic as mx
+
+    doctest_namespace["mx"] = mx
+    doctest_namespace["np"] = np
+
+
+@pytest.fixture(autouse=True)
+def _seed(request):
+    """Seed every RNG per test; the seed is shown when a test fails."""
+    seed = int(os.environ.get("GLUONIC_TEST_SEED", "1234"))
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    request.node.user_properties.append(("seed", seed))
+    yield
+
+
+def pytest_runtest_makereport(item, call):
+    if call.excinfo is not None and call.when == "call":
+        seeds = [v for k, v in item.user_properties if k == "seed"]
+        if seeds:
+            item.add_report_section("call", "seed", f"GLUONIC_TEST_SEED={seeds[0]}")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not torch.cuda.is_available():
+        skip = pytest.mark.skip(reason="no GPU")
+        for item in items:
+            if "gpu" in item.keywords:
+                item.add_marker(skip)
