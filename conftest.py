@@ -6,6 +6,12 @@ import numpy as np
 import pytest
 import torch
 
+# Doctests show NumPy scalars as MXNet users see them (``12.0``, not ``np.float32(12.0)``).
+try:
+    np.set_printoptions(legacy="1.25")
+except (ValueError, TypeError):  # NumPy < 2 already prints that way
+    pass
+
 
 @pytest.fixture(autouse=True)
 def _doctest_names(doctest_namespace):

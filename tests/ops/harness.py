@@ -53,6 +53,7 @@ def check_op(
     eps: float = 1e-6,
     check_dtype: bool = True,
     check_infer: bool = True,
+    train_mode: bool = False,
 ) -> list[np.ndarray]:
     """Check ``nd.<op_name>(*inputs, **attrs)`` end to end (see module docstring).
 
@@ -61,11 +62,14 @@ def check_op(
     ``grad``: True checks every floating input; a sequence of indices checks those;
     False skips the gradient check (non-differentiable ops). Gradients are checked
     in float64 on copies of the floating inputs.
+    ``train_mode`` runs every evaluation (forward, gradients, finite differences) in
+    training mode, for ops that behave differently there (BatchNorm, Dropout).
     Returns the forward outputs as NumPy arrays.
     """
     attrs = dict(attrs or {})
     originals = [None if a is None else a.copy() for a in inputs]
-    outs = run(op_name, inputs, attrs)
+    with mx.autograd.train_mode() if train_mode else mx.autograd.predict_mode():
+        outs = run(op_name, inputs, attrs)
     expected = _as_list(reference(*[None if a is None else a.copy() for a in inputs]))
     assert len(outs) >= len(expected), f"{op_name}: {len(outs)} outputs, reference gave {len(expected)}"
     results = []
@@ -95,7 +99,7 @@ def check_op(
         idx = [i for i, a in enumerate(inputs) if a is not None and np.issubdtype(a.dtype, np.floating)]
         if grad is not True:
             idx = list(grad)
-        check_grad(op_name, inputs, attrs, idx, rtol=grad_rtol, atol=grad_atol, eps=eps)
+        check_grad(op_name, inputs, attrs, idx, rtol=grad_rtol, atol=grad_atol, eps=eps, train_mode=train_mode)
     return results
 
 
@@ -106,16 +110,17 @@ def _attr_kwargs(op, inputs, attrs):
     return kwargs
 
 
-def check_grad(op_name, inputs, attrs, idx, *, rtol=1e-4, atol=1e-6, eps=1e-6, seed=0):
+def check_grad(op_name, inputs, attrs, idx, *, rtol=1e-4, atol=1e-6, eps=1e-6, seed=0, train_mode=False):
     """Autograd gradients of ``sum(out * w)`` (random ``w``) vs central differences, float64."""
     rng = np.random.RandomState(seed)
     inputs64 = [None if a is None else (a.astype(np.float64) if np.issubdtype(a.dtype, np.floating) else a)
                 for a in inputs]
-    outs = run(op_name, inputs64, attrs)
+    with mx.autograd.pause(train_mode=train_mode):
+        outs = run(op_name, inputs64, attrs)
     weights = [rng.uniform(0.5, 1.5, size=o.shape) for o in outs]
 
     def objective(arrays):
-        with mx.autograd.pause():
+        with mx.autograd.pause(train_mode=train_mode):
             ys = run(op_name, arrays, attrs)
         return sum(float((y.asnumpy().astype(np.float64) * w).sum()) for y, w in zip(ys, weights)
                    if np.issubdtype(y.dtype, np.floating))
@@ -124,7 +129,7 @@ def check_grad(op_name, inputs, attrs, idx, *, rtol=1e-4, atol=1e-6, eps=1e-6, s
     for i in idx:
         nd_inputs[i].attach_grad()
     fn = _nd_function(op_name)
-    with mx.autograd.record():
+    with mx.autograd.record(train_mode=train_mode):
         ys = _as_list(fn(*nd_inputs, **attrs))
     float_ys = [(y, w) for y, w in zip(ys, weights) if np.issubdtype(y.dtype, np.floating)]
     mx.autograd.backward([y for y, _ in float_ys], [mx.nd.array(w, dtype=y.dtype) for y, w in float_ys])
