@@ -45,3 +45,7 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "gpu" in item.keywords:
                 item.add_marker(skip)
+
+
+# Generator scripts for golden files run under real MXNet, not in the suite.
+collect_ignore_glob = ["tests/golden/make_*.py"]

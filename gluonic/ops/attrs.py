@@ -190,7 +190,11 @@ class Attrs:
                 continue
             try:
                 values[key] = parser(raw)
-            except (ValueError, SyntaxError, TypeError, GluonicTypeError) as e:
+            except GluonicTypeError as e:  # a bad dtype: TypeError, as in MXNet
+                raise GluonicTypeError(
+                    f"Operator {op_name}: invalid value for argument '{key}': {e}"
+                ) from None
+            except (ValueError, SyntaxError, TypeError) as e:
                 raise GluonicValueError(
                     f"Operator {op_name}: invalid value for argument '{key}': {e}. Received: {key}={raw!r}"
                 ) from None
