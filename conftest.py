@@ -28,6 +28,9 @@ def _seed(request):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+    import gluonic as mx
+
+    mx.random.seed(seed)
     request.node.user_properties.append(("seed", seed))
     yield
 

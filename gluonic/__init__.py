@@ -9,7 +9,7 @@ from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 from . import autograd, ndarray
 from . import ndarray as nd
-from . import runtime, util, test_utils
+from . import random, runtime, test_utils, util
 
 __version__ = "0.1.0"
 
@@ -26,6 +26,7 @@ __all__ = [
     "nd",
     "ndarray",
     "autograd",
+    "random",
     "runtime",
     "util",
     "test_utils",

@@ -7,16 +7,11 @@ import torch
 
 from .._state import is_training
 from ..base import GluonicIndexError, GluonicTypeError, GluonicValueError
+from ..random import generator
 from .attrs import Attrs, Shape
 from .registry import BatchRule, register
 
-__all__ = ["DropoutAttrs", "generator"]
-
-
-def generator(device: torch.device) -> torch.Generator | None:
-    """The random generator for ops drawing on ``device`` (None: torch's default one)."""
-    # TODO(random): per-context generator
-    return None
+__all__ = ["DropoutAttrs"]
 
 
 class DropoutAttrs(Attrs):
