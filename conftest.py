@@ -6,6 +6,9 @@ import numpy as np
 import pytest
 import torch
 
+# Tests use tiny tensors: one intra-op thread avoids thread contention on small machines.
+torch.set_num_threads(1)
+
 # Doctests show NumPy scalars as MXNet users see them (``12.0``, not ``np.float32(12.0)``).
 try:
     np.set_printoptions(legacy="1.25")

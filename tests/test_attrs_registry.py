@@ -42,12 +42,16 @@ def test_parse_python_values():
         ({"num_hidden": 1, "mode": "c"}, r"must be one of \['a', 'b'\]"),
         ({"num_hidden": 1, "flag": "maybe"}, "not a boolean"),
         ({"num_hidden": None}, "cannot be None"),
-        ({"num_hidden": 1, "dtype": "complex128"}, "Unsupported dtype"),
     ],
 )
 def test_parse_errors(kwargs, match):
     with pytest.raises(GluonicValueError, match=match):
         _Demo.parse("Demo", kwargs)
+
+
+def test_bad_dtype_is_a_type_error_like_mxnet():
+    with pytest.raises(TypeError, match="Unsupported dtype"):
+        _Demo.parse("Demo", {"num_hidden": 1, "dtype": "complex128"})
 
 
 def test_format_attr_like_mxnet_json():
