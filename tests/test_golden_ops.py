@@ -16,6 +16,14 @@ sys.path.insert(0, GOLDEN)
 from op_cases import CASES  # noqa: E402
 
 
+# Cases where MXNet 1.9.1's gradient is wrong; gluonic's is checked against finite
+# differences in tests/ops instead.
+MXNET_GRADIENT_BUGS = {
+    # MXNet's SELU backward uses lambda * (y + alpha) for x < 0; the derivative is lambda * alpha * exp(x).
+    "leaky_selu",
+}
+
+
 @pytest.fixture(scope="module")
 def golden():
     return mx.nd.load(os.path.join(GOLDEN, "ops.params"))
@@ -39,7 +47,7 @@ def test_matches_mxnet(golden, case, fn_name, specs, attrs):
         assert got.shape == expected.shape, f"output {j}: shape {got.shape} vs MXNet {expected.shape}"
         assert got.dtype == expected.dtype, f"output {j}: dtype {got.dtype} vs MXNet {expected.dtype}"
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5, err_msg=f"{case} output {j}")
-    if float_idx:
+    if float_idx and case not in MXNET_GRADIENT_BUGS:
         mx.autograd.backward(res[:n_out], [golden[f"{case}:head{j}"] for j in range(n_out)])
         for j in float_idx:
             np.testing.assert_allclose(inputs[j].grad.asnumpy(), golden[f"{case}:grad{j}"].asnumpy(),

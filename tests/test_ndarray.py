@@ -227,3 +227,19 @@ def test_generated_function_signature_and_doc():
     assert "Parameters" in mx.nd.broadcast_add.__doc__
     with pytest.raises(GluonicValueError, match="cannot find argument 'scalr'"):
         mx.nd._internal._plus_scalar(mx.nd.array([1.0]), scalr=2)
+
+
+def test_operators_return_new_arrays_but_reshape_method_is_a_view():
+    x = mx.nd.array(np.arange(6.0).reshape(2, 3))
+    t = mx.nd.transpose(x)
+    t += 1  # MXNet: operator results never alias their inputs
+    f = mx.nd.flatten(x)
+    x[0, 0] = 100
+    assert x.asnumpy()[0, 1] == 1 and f.asnumpy()[0, 0] == 0
+    parts = mx.nd.split(x, num_outputs=2, axis=0)
+    parts[0][:] = -1
+    assert x.asnumpy()[0, 1] == 1
+    v = x.reshape((3, 2))  # the method is a view, as in MXNet
+    v[:] = 7
+    assert (x.asnumpy() == 7).all()
+    assert mx.nd.identity(x) is not x

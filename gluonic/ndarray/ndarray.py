@@ -54,18 +54,28 @@ def invoke(op, inputs, attrs, out=None):
     result = run_impl(op, tensors, attrs)
     ctx = context_of(inputs, attrs)
     if isinstance(result, torch.Tensor):
+        if result._base is not None or _is_input(result, tensors):
+            result = result.clone()  # operators return new arrays in MXNet, never views of their inputs
         if out is None:
             x = _new(NDArray)
             x._tensor = result
             x._ctx = ctx
             return x
         return _write_out(op, out, result)
+    result = [r.clone() if r._base is not None or _is_input(r, tensors) else r for r in result]
     if out is None:
         return [_wrap(r, ctx) for r in result]
     outs = out if isinstance(out, (list, tuple)) else [out]
     for o, r in zip(outs, result):
         _write_out(op, o, r)
     return out
+
+
+def _is_input(r: torch.Tensor, tensors) -> bool:
+    for t in tensors:
+        if r is t:
+            return True
+    return False
 
 
 def _write_out(op, out, result: torch.Tensor):
@@ -486,7 +496,7 @@ class NDArray:
 
     # ----------------------------------------------------------------- shape helpers
     def reshape(self, *shape, **kwargs) -> "NDArray":
-        """Reshape with MXNet's special codes (0, -1, -2, -3, -4); ``reverse=True`` reads right to left.
+        """A view with a new shape; MXNet's special codes (0, -1, -2, -3, -4) and ``reverse=True`` apply.
 
         ``x.reshape(2, -1)``, ``x.reshape((2, -1))`` and ``x.reshape(shape=(2, -1))`` all work.
         """
@@ -495,7 +505,8 @@ class NDArray:
         if shape:
             kwargs["shape"] = shape
         op = _op("Reshape")
-        return invoke(op, (self,), op.parse_attrs(kwargs))
+        # Unlike the Reshape operator, the method returns a view sharing memory (as in MXNet).
+        return _wrap(run_impl(op, (self._tensor,), op.parse_attrs(kwargs)), self._ctx)
 
     def zeros_like(self) -> "NDArray":
         return _wrap(torch.zeros_like(self._tensor.detach()), self._ctx)

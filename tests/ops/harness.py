@@ -53,7 +53,7 @@ def check_op(
     eps: float = 1e-6,
     check_dtype: bool = True,
     check_infer: bool = True,
-    train_mode: bool = False,
+    train_mode: bool | None = None,
 ) -> list[np.ndarray]:
     """Check ``nd.<op_name>(*inputs, **attrs)`` end to end (see module docstring).
 
@@ -63,11 +63,14 @@ def check_op(
     False skips the gradient check (non-differentiable ops). Gradients are checked
     in float64 on copies of the floating inputs.
     ``train_mode`` runs every evaluation (forward, gradients, finite differences) in
-    training mode, for ops that behave differently there (BatchNorm, Dropout).
+    training (True) or prediction (False) mode, for ops that behave differently there
+    (BatchNorm, Dropout); None keeps the caller's mode.
     Returns the forward outputs as NumPy arrays.
     """
     attrs = dict(attrs or {})
     originals = [None if a is None else a.copy() for a in inputs]
+    if train_mode is None:
+        train_mode = mx.autograd.is_training()
     with mx.autograd.train_mode() if train_mode else mx.autograd.predict_mode():
         outs = run(op_name, inputs, attrs)
     expected = _as_list(reference(*[None if a is None else a.copy() for a in inputs]))
@@ -110,9 +113,11 @@ def _attr_kwargs(op, inputs, attrs):
     return kwargs
 
 
-def check_grad(op_name, inputs, attrs, idx, *, rtol=1e-4, atol=1e-6, eps=1e-6, seed=0, train_mode=False):
+def check_grad(op_name, inputs, attrs, idx, *, rtol=1e-4, atol=1e-6, eps=1e-6, seed=0, train_mode=None):
     """Autograd gradients of ``sum(out * w)`` (random ``w``) vs central differences, float64."""
     rng = np.random.RandomState(seed)
+    if train_mode is None:
+        train_mode = mx.autograd.is_training()
     inputs64 = [None if a is None else (a.astype(np.float64) if np.issubdtype(a.dtype, np.floating) else a)
                 for a in inputs]
     with mx.autograd.pause(train_mode=train_mode):

@@ -78,9 +78,9 @@ def test_dropout_float16_training():
 
 def test_dropout_is_deterministic_under_a_seed():
     with mx.autograd.train_mode():
-        torch.manual_seed(7)
+        mx.random.seed(7)
         a = mx.nd.Dropout(mx.nd.array(X)).asnumpy()
-        torch.manual_seed(7)
+        mx.random.seed(7)
         b = mx.nd.Dropout(mx.nd.array(X)).asnumpy()
         c = mx.nd.Dropout(mx.nd.array(X)).asnumpy()
     np.testing.assert_array_equal(a, b)
