@@ -4,12 +4,10 @@
 >>> (mx.nd.ones((2, 3)) * 2).sum().asscalar()
 12.0
 """
-from . import base, context
+from . import autograd, base, context, ndarray, random, runtime, test_utils, util
+from . import ndarray as nd
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
-from . import autograd, ndarray
-from . import ndarray as nd
-from . import random, runtime, test_utils, util
 
 __version__ = "0.1.0"
 

@@ -18,7 +18,7 @@ array([2., 4., 6.], dtype=float32)
 from __future__ import annotations
 
 import weakref
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 
@@ -303,8 +303,8 @@ class _FunctionBridge(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, fn: Function, *tensors):
-        from .ndarray.ndarray import _wrap
         from .context import as_context
+        from .ndarray.ndarray import _wrap
 
         ctx.fn = fn
         ctx.n_inputs = len(tensors)
@@ -317,8 +317,8 @@ class _FunctionBridge(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, *grads):
-        from .ndarray.ndarray import _wrap
         from .context import as_context
+        from .ndarray.ndarray import _wrap
 
         fn = ctx.fn
         with pause():

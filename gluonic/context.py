@@ -37,9 +37,9 @@ class Context:
         Index of the device.
     """
 
-    __slots__ = ("device_type", "device_id", "_torch_device", "_token")
+    __slots__ = ("device_type", "device_id", "_torch_device", "_tokens")
 
-    def __init__(self, device_type: "str | Context", device_id: int = 0):
+    def __init__(self, device_type: str | Context, device_id: int = 0):
         if isinstance(device_type, Context):
             device_type, device_id = device_type.device_type, device_type.device_id
         if device_type not in _DEVICE_TYPE_IDS:
@@ -53,7 +53,7 @@ class Context:
             self._torch_device = torch.device("cuda", self.device_id)
         else:
             self._torch_device = torch.device("cpu")
-        self._token = None
+        self._tokens: list = []
 
     @property
     def device_typeid(self) -> int:
@@ -79,13 +79,12 @@ class Context:
 
     __str__ = __repr__
 
-    def __enter__(self) -> "Context":
-        self._token = _default_context.set(self)
+    def __enter__(self) -> Context:
+        self._tokens.append(_default_context.set(self))
         return self
 
     def __exit__(self, *exc) -> None:
-        _default_context.reset(self._token)
-        self._token = None
+        _default_context.reset(self._tokens.pop())
 
     def empty_cache(self) -> None:
         """Release cached GPU memory (no-op on CPU)."""
@@ -119,7 +118,7 @@ def gpu_memory_info(device_id: int = 0) -> tuple[int, int]:
 
 
 _default_context: contextvars.ContextVar[Context] = contextvars.ContextVar(
-    "gluonic_default_context", default=Context("cpu", 0)
+    "gluonic_default_context", default=Context("cpu", 0)  # noqa: B039 (used as a value)
 )
 
 
@@ -131,7 +130,7 @@ def current_context() -> Context:
 _CTX_RE = re.compile(r"^\s*(cpu|gpu|cpu_pinned|cpu_shared)\s*\(\s*(\d+)\s*\)\s*$")
 
 
-def as_context(ctx: "Context | str | torch.device | None") -> Context:
+def as_context(ctx: Context | str | torch.device | None) -> Context:
     """Normalize ``None`` (current context), a Context, ``'cpu(0)'`` or a torch device."""
     if ctx is None:
         return _default_context.get()

@@ -10,7 +10,8 @@ import contextlib
 import numbers
 import os
 import random as _pyrandom
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

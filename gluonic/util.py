@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import os
-from typing import Callable
+from collections.abc import Callable
 
 from .context import num_gpus
 

@@ -81,3 +81,12 @@ def test_base_names():
     assert base.data_dir().endswith(".mxnet") or "MXNET_HOME" in __import__("os").environ
     err = base.NotImplementedForSymbol(test_base_names, "+")
     assert "test_base_names" in str(err) and "'+'" in str(err)
+
+
+def test_nested_with_same_context_object():
+    c = mx.cpu(5)
+    with c:
+        with c:
+            assert mx.current_context() == mx.cpu(5)
+        assert mx.current_context() == mx.cpu(5)
+    assert mx.current_context() == mx.cpu(0)

@@ -15,7 +15,6 @@ GOLDEN = os.path.join(os.path.dirname(__file__), "golden")
 sys.path.insert(0, GOLDEN)
 from op_cases import CASES  # noqa: E402
 
-
 # Cases where MXNet 1.9.1's gradient is wrong; gluonic's is checked against finite
 # differences in tests/ops instead.
 MXNET_GRADIENT_BUGS = {

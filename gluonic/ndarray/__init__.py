@@ -8,10 +8,10 @@ from .ndarray import NDArray, array, from_torch, waitall
 globals().update(_namespace.functions("top"))
 
 from . import _internal, contrib, image, linalg, op, random  # noqa: E402
+from ._methods import attach_methods as _attach_methods  # noqa: E402
 from .creation import *  # noqa: E402,F403
 from .creation import __all__ as _creation_all  # noqa: E402
 from .utils import load, load_frombuffer, save  # noqa: E402
-from ._methods import attach_methods as _attach_methods  # noqa: E402
 
 _attach_methods()
 

@@ -9,7 +9,8 @@ is recorded: when an input carries ``requires_grad`` the op runs under
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import torch
 

@@ -5,7 +5,7 @@ methods and functions share one implementation and one argument convention.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ._namespace import functions
 from .ndarray import NDArray

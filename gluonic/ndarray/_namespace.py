@@ -2,7 +2,8 @@
 ``nd.linalg``, ``nd.contrib``, ``nd.image``) from the op registry, the way MXNet names them."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..ops import registry
 from ..ops.signature import check_required, make_function

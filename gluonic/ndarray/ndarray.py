@@ -20,8 +20,8 @@ from .. import _dtype
 from .._state import recording
 from ..base import GluonicIndexError, GluonicTypeError, GluonicValueError, numeric_types
 from ..context import Context, as_context
-from ..util import _np_shape
 from ..ops import registry as _registry
+from ..util import _np_shape
 from ._invoke import context_of, op_error, run_impl
 
 __all__ = ["NDArray", "array", "from_torch", "waitall", "invoke"]
@@ -29,7 +29,7 @@ __all__ = ["NDArray", "array", "from_torch", "waitall", "invoke"]
 _new = object.__new__
 
 
-def _wrap(t: torch.Tensor, ctx: Context) -> "NDArray":
+def _wrap(t: torch.Tensor, ctx: Context) -> NDArray:
     """Wrap a tensor without copying (the hot path: no checks)."""
     x = _new(NDArray)
     x._tensor = t
@@ -100,7 +100,7 @@ def _op(name: str):
     return op
 
 
-def from_torch(t: torch.Tensor, ctx: Context | None = None) -> "NDArray":
+def from_torch(t: torch.Tensor, ctx: Context | None = None) -> NDArray:
     """Wrap a torch tensor as an NDArray sharing its memory."""
     return _wrap(t, ctx if ctx is not None else as_context(t.device))
 
@@ -186,7 +186,7 @@ class NDArray:
         return "default"
 
     @property
-    def T(self) -> "NDArray":
+    def T(self) -> NDArray:
         return _wrap(self._tensor.permute(*reversed(range(self._tensor.dim()))), self._ctx)
 
     @property
@@ -225,7 +225,7 @@ class NDArray:
         """The single element as a Python number."""
         return self.asscalar().item()
 
-    def astype(self, dtype, copy: bool = True) -> "NDArray":
+    def astype(self, dtype, copy: bool = True) -> NDArray:
         """A copy cast to ``dtype`` (``copy=False`` returns self when already that dtype)."""
         target = _dtype.to_torch(dtype)
         if not copy and target == self._tensor.dtype:
@@ -233,11 +233,11 @@ class NDArray:
         op = _op("Cast")
         return invoke(op, (self,), op.parse_attrs({"dtype": dtype}))
 
-    def copy(self) -> "NDArray":
+    def copy(self) -> NDArray:
         """A deep copy on the same context."""
         return self.copyto(self._ctx)
 
-    def copyto(self, other: "NDArray | Context") -> "NDArray":
+    def copyto(self, other: NDArray | Context) -> NDArray:
         """Copy into ``other`` (an NDArray of the same shape) or onto a context."""
         if isinstance(other, NDArray):
             if other is self:
@@ -254,7 +254,7 @@ class NDArray:
             t = t.detach()
         return _wrap(t, ctx)
 
-    def as_in_context(self, context: Context) -> "NDArray":
+    def as_in_context(self, context: Context) -> NDArray:
         """This array if already on ``context``, else a copy there."""
         ctx = as_context(context)
         if ctx == self._ctx:
@@ -263,7 +263,7 @@ class NDArray:
 
     as_in_ctx = as_in_context
 
-    def tostype(self, stype: str) -> "NDArray":
+    def tostype(self, stype: str) -> NDArray:
         if stype != "default":
             raise GluonicValueError(
                 f"Sparse storage is not supported by gluonic; only 'default' (dense). Received: stype={stype!r}"
@@ -289,15 +289,15 @@ class NDArray:
         _attach(self, grad_req, None)
 
     @property
-    def grad(self) -> "NDArray | None":
+    def grad(self) -> NDArray | None:
         g = self._tensor.grad
         return None if g is None else _wrap(g, self._ctx)
 
-    def detach(self) -> "NDArray":
+    def detach(self) -> NDArray:
         """The same data, cut from the autograd graph."""
         return _wrap(self._tensor.detach(), self._ctx)
 
-    def backward(self, out_grad: "NDArray | None" = None, retain_graph: bool = False, train_mode: bool = True):
+    def backward(self, out_grad: NDArray | None = None, retain_graph: bool = False, train_mode: bool = True):
         """Backpropagate from this array (``out_grad`` defaults to ones)."""
         from ..autograd import backward
 
@@ -336,7 +336,7 @@ class NDArray:
                 f"Received: value of shape {getattr(value, 'shape', ())}"
             ) from None
 
-    def __getitem__(self, key) -> "NDArray":
+    def __getitem__(self, key) -> NDArray:
         t = self._tensor
         idx = _torch_index(key, t.device)
         try:
@@ -495,7 +495,7 @@ class NDArray:
         return _inplace(self, self.__pow__(o))
 
     # ----------------------------------------------------------------- shape helpers
-    def reshape(self, *shape, **kwargs) -> "NDArray":
+    def reshape(self, *shape, **kwargs) -> NDArray:
         """A view with a new shape; MXNet's special codes (0, -1, -2, -3, -4) and ``reverse=True`` apply.
 
         ``x.reshape(2, -1)``, ``x.reshape((2, -1))`` and ``x.reshape(shape=(2, -1))`` all work.
@@ -508,10 +508,10 @@ class NDArray:
         # Unlike the Reshape operator, the method returns a view sharing memory (as in MXNet).
         return _wrap(run_impl(op, (self._tensor,), op.parse_attrs(kwargs)), self._ctx)
 
-    def zeros_like(self) -> "NDArray":
+    def zeros_like(self) -> NDArray:
         return _wrap(torch.zeros_like(self._tensor.detach()), self._ctx)
 
-    def ones_like(self) -> "NDArray":
+    def ones_like(self) -> NDArray:
         return _wrap(torch.ones_like(self._tensor.detach()), self._ctx)
 
 

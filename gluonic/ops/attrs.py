@@ -162,7 +162,7 @@ class Attrs:
         cls._fields = fields
 
     @classmethod
-    def parse(cls, op_name: str, kwargs: dict[str, Any]) -> "Attrs":
+    def parse(cls, op_name: str, kwargs: dict[str, Any]) -> Attrs:
         """Build an instance from Python values or MXNet attribute strings.
 
         Raises
@@ -205,7 +205,7 @@ class Attrs:
                 )
         return cls(**values)
 
-    def replace(self, **changes) -> "Attrs":
+    def replace(self, **changes) -> Attrs:
         return dataclasses.replace(self, **changes)
 
     def to_strings(self, names=None) -> dict[str, str]:

@@ -6,7 +6,7 @@ tensors (data-dependent output shapes) declare ``shape_rule`` at registration.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 
