@@ -3,8 +3,8 @@
 Usage:
     python bench/op_overhead.py [--mxnet-python /path/to/python-with-mxnet] [--repeat 2000]
 
-Prints a table of microseconds per call (median of several timing rounds), without and
-with ``autograd.record()``. Ratios are what matter on a noisy machine; run everything in
+Prints a table of microseconds per call (best of alternating timing rounds), without and
+with ``autograd.record()`` (torch: without and with grad mode, inputs requiring grad). Ratios are what matter on a noisy machine; run everything in
 one invocation. The MXNet column runs the same workloads in a subprocess with that Python.
 """
 from __future__ import annotations
@@ -12,44 +12,50 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import textwrap
 import time
 
 
-def _time_us(fn, repeat: int, rounds: int = 7) -> float:
-    for _ in range(max(50, repeat // 20)):
-        fn()
-    samples = []
+def _time_pair_us(fa, fb, repeat: int, rounds: int = 15) -> tuple[float, float]:
+    """Best-of-rounds µs per call of ``fa`` and ``fb``, measured in alternating rounds.
+
+    Alternating rounds and taking the minimum keep a noisy machine's hiccups out of the
+    comparison: both functions see the same conditions.
+    """
+    for f in (fa, fb):
+        for _ in range(max(50, repeat // 10)):
+            f()
+    best = [float("inf"), float("inf")]
     for _ in range(rounds):
-        t0 = time.perf_counter()
-        for _ in range(repeat):
-            fn()
-        samples.append((time.perf_counter() - t0) / repeat * 1e6)
-    return statistics.median(samples)
+        for i, f in enumerate((fa, fb)):
+            t0 = time.perf_counter()
+            for _ in range(repeat):
+                f()
+            best[i] = min(best[i], (time.perf_counter() - t0) / repeat * 1e6)
+    return best[0], best[1]
 
 
 _MXNET_RUNNER = textwrap.dedent(
     """
-    import json, sys, time, statistics
+    import json, sys, time
     import mxnet as mx
     repeat = int(sys.argv[1])
     sys.path.insert(0, sys.argv[2])
     from _overhead_workloads import workloads
     def time_us(fn):
-        for _ in range(max(50, repeat // 20)):
+        for _ in range(max(50, repeat // 10)):
             fn()
         mx.nd.waitall()
-        samples = []
-        for _ in range(7):
+        best = float("inf")
+        for _ in range(15):
             t0 = time.perf_counter()
             for _ in range(repeat):
                 fn()
             mx.nd.waitall()
-            samples.append((time.perf_counter() - t0) / repeat * 1e6)
-        return statistics.median(samples)
+            best = min(best, (time.perf_counter() - t0) / repeat * 1e6)
+        return best
     out = {}
     for name, fn in workloads(mx).items():
         out[name] = [time_us(fn)]
@@ -61,12 +67,14 @@ _MXNET_RUNNER = textwrap.dedent(
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _torch_workloads():
+def _torch_workloads(requires_grad: bool):
+    """The same workloads in plain torch (tensors requiring grad or not)."""
     import torch
 
-    a, b = torch.rand(1, requires_grad=True), torch.rand(1, requires_grad=True)
-    x = torch.rand(4, 8, requires_grad=True)
-    w, bias = torch.rand(16, 8, requires_grad=True), torch.rand(16, requires_grad=True)
+    rg = requires_grad
+    a, b = torch.rand(1, requires_grad=rg), torch.rand(1, requires_grad=rg)
+    x = torch.rand(4, 8, requires_grad=rg)
+    w, bias = torch.rand(16, 8, requires_grad=rg), torch.rand(16, requires_grad=rg)
     m = torch.rand(8, 8)
     F = torch.nn.functional
     return {
@@ -94,17 +102,12 @@ def main() -> None:
     from _overhead_workloads import workloads
 
     ours = workloads(mx)
-    theirs = _torch_workloads()
+    plain, tracked = _torch_workloads(False), _torch_workloads(True)
     rows = []
     for name in ours:
-        g0 = _time_us(ours[name], args.repeat)
-        t0 = _time_us(theirs[name], args.repeat)
+        g0, t0 = _time_pair_us(ours[name], plain[name], args.repeat)
         with mx.autograd.record():
-            g1 = _time_us(ours[name], args.repeat)
-        with torch.enable_grad():
-            t1 = _time_us(theirs[name], args.repeat)
-        with torch.no_grad():
-            t0 = min(t0, _time_us(theirs[name], args.repeat))
+            g1, t1 = _time_pair_us(ours[name], tracked[name], args.repeat)
         rows.append([name, g0, t0, g1, t1])
 
     mxnet = {}
@@ -118,7 +121,7 @@ def main() -> None:
     head = ["op", "gluonic", "torch", "Δ µs", "gluonic rec", "torch rec", "Δ µs rec"]
     if mxnet:
         head += ["mxnet", "mxnet rec", "mxnet/gluonic"]
-    print("µs per call (median; torch eager without grad, then with autograd)")
+    print("µs per call (best of 15 alternating rounds); rec = inside autograd.record() / torch grad mode")
     print(" | ".join(f"{h:>22}" if i == 0 else f"{h:>11}" for i, h in enumerate(head)))
     for name, g0, t0, g1, t1 in rows:
         cells = [g0, t0, g0 - t0, g1, t1, g1 - t1]

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..ops import registry
 from ..ops.signature import check_required, make_function
-from .ndarray import NDArray, invoke
+from .ndarray import NDArray, invoke, run_wrapped
 
 # MXNet's name prefixes and the submodule each lands in ("" = top level as well).
 _PREFIXES = {
@@ -51,7 +51,41 @@ def nd_invoke(op, inputs, attr_kwargs, out, name):
     return invoke(op, inputs, attrs, out)
 
 
-def build(module_name: str, invoke_fn=nd_invoke) -> dict[str, dict[str, Callable]]:
+def make_nd_function(op, name: str, module: str) -> Callable:
+    """The ``nd`` function of ``op``: a short path for the common call (NDArray inputs
+    given positionally, attributes by keyword), the general path for everything else."""
+    general = make_function(op, name, nd_invoke, module)
+    n_inputs = -1 if op.variadic or not op.inputs else len(op.inputs)  # -1: always the general path
+    input_names = frozenset(op.inputs)
+    parse = op.parse_attrs
+    has_attrs = op.attrs is not None
+
+    def function(*args, out=None, name=None, **kwargs):
+        if len(args) == n_inputs and out is None and (has_attrs or not kwargs):
+            tensors = _exact_tensors(args)
+            if tensors is not None and input_names.isdisjoint(kwargs):
+                return run_wrapped(op, tensors, args[0]._ctx, parse(kwargs) if has_attrs else None)
+        return general(*args, out=out, name=name, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__module__ = module
+    function.__doc__ = general.__doc__
+    function.__signature__ = general.__signature__
+    function.op = op
+    return function
+
+
+def _exact_tensors(args):
+    """The tensors of ``args`` when every one is exactly an NDArray, else None."""
+    tensors = []
+    for x in args:
+        if x.__class__ is not NDArray:
+            return None
+        tensors.append(x._tensor)
+    return tensors
+
+
+def build(module_name: str) -> dict[str, dict[str, Callable]]:
     """``{"top": {name: function}, "random": {...}, ...}`` for every registered op name."""
     top: dict[str, Any] = {}
     subs: dict[str, dict[str, Any]] = {k: {} for k in ("op", "_internal", "random", "linalg", "contrib", "image")}
@@ -60,13 +94,13 @@ def build(module_name: str, invoke_fn=nd_invoke) -> dict[str, dict[str, Callable
         for prefix, (sub, top_prefix) in _PREFIXES.items():
             if name.startswith(prefix):
                 short = name[len(prefix):]
-                subs[sub][short] = make_function(op, short, invoke_fn, f"{module_name}.{sub}")
-                subs["_internal"][name] = make_function(op, name, invoke_fn, f"{module_name}._internal")
+                subs[sub][short] = make_nd_function(op, short, f"{module_name}.{sub}")
+                subs["_internal"][name] = make_nd_function(op, name, f"{module_name}._internal")
                 if top_prefix:
-                    top[top_prefix + short] = make_function(op, top_prefix + short, invoke_fn, module_name)
+                    top[top_prefix + short] = make_nd_function(op, top_prefix + short, module_name)
                 break
         else:
-            fn = make_function(op, name, invoke_fn, module_name if not name.startswith("_") else f"{module_name}._internal")
+            fn = make_nd_function(op, name, module_name if not name.startswith("_") else f"{module_name}._internal")
             if name.startswith("_"):
                 subs["_internal"][name] = fn
             else:

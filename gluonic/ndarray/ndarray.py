@@ -44,16 +44,25 @@ def invoke(op, inputs, attrs, out=None):
     (an NDArray or list of them) when given, and returns it.
     """
     tensors = []
+    ctx = None
     for x in inputs:
         if isinstance(x, NDArray):
             tensors.append(x._tensor)
+            if ctx is None:
+                ctx = x._ctx
         elif x is None:
             tensors.append(None)
         else:
             raise GluonicTypeError(f"Operator {op.name}: inputs must be NDArrays. Received: {type(x).__name__}")
+    if ctx is None:
+        ctx = context_of(inputs, attrs)
+    return run_wrapped(op, tensors, ctx, attrs, out)
+
+
+def run_wrapped(op, tensors, ctx, attrs, out=None):
+    """Run ``op`` on tensors and wrap the result(s) as NDArrays on ``ctx`` (or write ``out``)."""
     result = run_impl(op, tensors, attrs)
-    ctx = context_of(inputs, attrs)
-    if isinstance(result, torch.Tensor):
+    if result.__class__ is torch.Tensor or isinstance(result, torch.Tensor):
         if result._base is not None or _is_input(result, tensors):
             result = result.clone()  # operators return new arrays in MXNet, never views of their inputs
         if out is None:
@@ -502,6 +511,14 @@ class NDArray:
         """
         if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
             shape = tuple(shape[0])
+        if shape and not kwargs and _is_plain_shape(shape):
+            try:  # sizes and a single -1 mean the same in torch: the short path
+                r = self._tensor.reshape(shape)
+                if r.requires_grad and not recording.get():
+                    r = r.detach()
+                return _wrap(r, self._ctx)
+            except RuntimeError:
+                pass  # the Reshape op below reports the error MXNet-style
         if shape:
             kwargs["shape"] = shape
         op = _op("Reshape")
@@ -513,6 +530,15 @@ class NDArray:
 
     def ones_like(self) -> NDArray:
         return _wrap(torch.ones_like(self._tensor.detach()), self._ctx)
+
+
+def _is_plain_shape(shape) -> bool:
+    minus_one = 0
+    for d in shape:
+        if d.__class__ is not int or d < -1 or d == 0:
+            return False
+        minus_one += d == -1
+    return minus_one <= 1
 
 
 def _rebuild(state) -> NDArray:

@@ -71,19 +71,23 @@ def fully_connected(data, weight, bias=None, *, a: FullyConnectedAttrs):
         >>> mx.nd.FullyConnected(mx.nd.ones((2, 3, 4)), mx.nd.ones((5, 12)), mx.nd.zeros((5,)), num_hidden=5).shape
         (2, 5)
     """
-    if data.ndim == 0:
+    ndim = data.ndim
+    if ndim == 0:
         raise GluonicValueError("Operator FullyConnected: data must have at least one axis. Received: data()")
     x = data
-    if a.flatten and data.ndim != 2:
+    if a.flatten and ndim != 2:
         x = data.reshape(data.shape[0], math.prod(data.shape[1:]))
     in_units = x.shape[-1]
-    if weight.shape != (a.num_hidden, in_units):
+    ws = weight.shape
+    if len(ws) != 2 or ws[0] != a.num_hidden or ws[1] != in_units:
         raise GluonicValueError(
             f"Operator FullyConnected: expected weight of shape (num_hidden, in_units) = "
             f"({a.num_hidden}, {in_units}) for data{_shape(data)} with flatten={a.flatten}. "
             f"Received: weight{_shape(weight)}"
         )
-    _check_bias("FullyConnected", None if bias is None else bias.shape, a.no_bias, a.num_hidden, "num_hidden")
+    # (the checks are written to be cheap on the hot path; _check_bias builds the message)
+    if (bias is None) != a.no_bias or (bias is not None and bias.shape != (a.num_hidden,)):
+        _check_bias("FullyConnected", None if bias is None else bias.shape, a.no_bias, a.num_hidden, "num_hidden")
     return F.linear(x, weight, bias)
 
 

@@ -17,6 +17,7 @@ Where gluonic differs from MXNet 1.9 (which gives silently wrong shapes or crash
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Sequence
 
@@ -221,6 +222,12 @@ def infer_legacy_reshape(src: Sequence[int], target_shape: Sequence[int], keep_h
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=1024)
+def _is_plain(shape: tuple[int, ...]) -> bool:
+    """Whether ``shape`` uses no special code but a single -1."""
+    return all(d > 0 or d == -1 for d in shape) and shape.count(-1) <= 1
+
+
 class ReshapeAttrs(Attrs):
     shape: Shape = ()
     reverse: bool = False
@@ -237,6 +244,11 @@ def reshape(data, *, a: ReshapeAttrs):
     Example: ``reshape(ones((2, 3, 4)), shape=(-3, -2))`` has shape ``(6, 4)``;
     ``reshape(ones((10, 5, 4)), shape=(-1, 0), reverse=True)`` has shape ``(50, 4)``.
     """
+    if a.shape and not a.reverse and _is_plain(a.shape):
+        try:  # positive sizes and one -1 mean the same in torch: skip the code interpreter
+            return data.reshape(a.shape)
+        except RuntimeError:
+            pass  # infer_reshape below raises MXNet-style errors
     src = _shape(data)
     if a.shape:
         return data.reshape(infer_reshape(src, a.shape, a.reverse))
