@@ -64,6 +64,7 @@ class Op:
     onnx: Callable[..., Any] | None = None
     differentiable: bool = True
     num_args_attr: str | None = None
+    infer_inputs: Callable[..., Any] | None = None
     doc: str = ""
     _attr_cache: dict = dataclasses.field(default_factory=dict, repr=False)
 

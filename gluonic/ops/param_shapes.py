@@ -1,0 +1,107 @@
+"""Backward shape rules: complete the unknown shapes of an op's weight-like inputs.
+
+MXNet infers ``weight`` of FullyConnected from ``data`` and ``num_hidden``; Gluon's
+deferred initialization and symbolic ``infer_shape`` rely on it. A rule receives the
+input shapes (``None`` or a tuple with ``0`` for unknown dimensions) and the parsed
+attributes and returns the shapes it can complete (others unchanged).
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+from . import registry
+
+Shapes = list
+
+
+def _known(shape) -> bool:
+    return shape is not None and all(d > 0 for d in shape)
+
+
+def _fill(shapes: Shapes, i: int, shape: tuple) -> None:
+    if i < len(shapes) and not _known(shapes[i]):
+        shapes[i] = shape
+
+
+def _channels_last(layout: str | None) -> bool:
+    return bool(layout) and layout[-1] == "C"
+
+
+def _fully_connected(shapes: Sequence, a) -> Shapes:
+    out = list(shapes)
+    data = shapes[0]
+    if _known(data):
+        in_units = math.prod(data[1:]) if a.flatten else data[-1]
+        _fill(out, 1, (a.num_hidden, in_units))
+    _fill(out, 2, (a.num_hidden,))
+    return out
+
+
+def _convolution(shapes: Sequence, a) -> Shapes:
+    out = list(shapes)
+    data = shapes[0]
+    if _known(data) if data is not None else False:
+        channels = data[-1] if _channels_last(a.layout) else data[1]
+        per_group = channels // a.num_group
+        if _channels_last(a.layout):
+            _fill(out, 1, (a.num_filter, *a.kernel, per_group))
+        else:
+            _fill(out, 1, (a.num_filter, per_group, *a.kernel))
+    _fill(out, 2, (a.num_filter,))
+    return out
+
+
+def _deconvolution(shapes: Sequence, a) -> Shapes:
+    out = list(shapes)
+    data = shapes[0]
+    if _known(data):
+        channels = data[-1] if _channels_last(a.layout) else data[1]
+        if _channels_last(a.layout):
+            _fill(out, 1, (channels, *a.kernel, a.num_filter // a.num_group))
+        else:
+            _fill(out, 1, (channels, a.num_filter // a.num_group, *a.kernel))
+    _fill(out, 2, (a.num_filter,))
+    return out
+
+
+def _per_channel(axis_of: Callable, count: int) -> Callable:
+    def rule(shapes: Sequence, a) -> Shapes:
+        out = list(shapes)
+        data = shapes[0]
+        if _known(data):
+            c = axis_of(data, a)
+            for i in range(1, 1 + count):
+                _fill(out, i, (c,))
+        return out
+
+    return rule
+
+
+def _embedding(shapes: Sequence, a) -> Shapes:
+    out = list(shapes)
+    _fill(out, 1, (a.input_dim, a.output_dim))
+    return out
+
+
+def _leaky_relu(shapes: Sequence, a) -> Shapes:
+    out = list(shapes)
+    if a.act_type == "prelu" and len(out) > 1 and _known(shapes[0]) and len(shapes[0]) > 1:
+        _fill(out, 1, (shapes[0][1],))
+    return out
+
+
+RULES: dict[str, Callable] = {
+    "FullyConnected": _fully_connected,
+    "Convolution": _convolution,
+    "Deconvolution": _deconvolution,
+    "BatchNorm": _per_channel(lambda d, a: d[a.axis], 4),
+    "LayerNorm": _per_channel(lambda d, a: d[a.axis], 2),
+    "InstanceNorm": _per_channel(lambda d, a: d[1], 2),
+    "GroupNorm": _per_channel(lambda d, a: a.num_groups, 2),
+    "Embedding": _embedding,
+    "LeakyReLU": _leaky_relu,
+}
+
+for _name, _rule in RULES.items():
+    registry.get(_name).infer_inputs = _rule

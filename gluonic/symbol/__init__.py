@@ -1,0 +1,31 @@
+"""``mx.sym``: symbolic graphs built from the same op registry as ``mx.nd``."""
+from ..ndarray import _namespace as _nd_namespace
+from ..ops import registry as _registry
+from ..ops.signature import make_function as _make_function
+from ._compose import symbol_invoke as _symbol_invoke
+from .symbol import Group, Symbol, Variable, var
+
+_nd_namespace.set_symbol_invoke(_symbol_invoke)
+
+
+def _build() -> dict:
+    top, internal = {}, {}
+    for name in _registry.all_names():
+        op = _registry.get(name)
+        fn = _make_function(op, name, _symbol_invoke, "gluonic.symbol")
+        (internal if name.startswith("_") else top)[name] = fn
+    return {"top": top, "_internal": internal}
+
+
+_FUNCTIONS = _build()
+globals().update(_FUNCTIONS["top"])
+
+
+class _Namespace:
+    def __init__(self, functions: dict):
+        self.__dict__.update(functions)
+
+
+_internal = _Namespace(_FUNCTIONS["_internal"])
+
+__all__ = ["Symbol", "var", "Variable", "Group"]
