@@ -6,6 +6,11 @@
 """
 from . import autograd, base, context, ndarray, random, runtime, test_utils, util
 from . import ndarray as nd
+from . import name, symbol
+from . import symbol as sym
+from . import initializer
+from . import initializer as init
+from . import gluon
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 
@@ -25,6 +30,12 @@ __all__ = [
     "ndarray",
     "autograd",
     "random",
+    "name",
+    "symbol",
+    "sym",
+    "initializer",
+    "init",
+    "gluon",
     "runtime",
     "util",
     "test_utils",
