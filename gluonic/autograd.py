@@ -122,6 +122,20 @@ def _write_hook(tensor_ref):
     return hook
 
 
+def _mark_fresh(t) -> None:
+    """Record that a backward pass wrote this variable's gradient (Trainer's stale-gradient check)."""
+    t._fresh_grad = True
+
+
+def is_fresh(x) -> bool:
+    """Whether a backward pass wrote ``x``'s gradient since :func:`clear_fresh` was called."""
+    return getattr(x._tensor, "_fresh_grad", False)
+
+
+def clear_fresh(x) -> None:
+    x._tensor._fresh_grad = False
+
+
 def _attach(x, grad_req: str, grad_buffer) -> None:
     if grad_req not in ("write", "add", "null"):
         raise GluonicValueError(f"grad_req must be 'write', 'add' or 'null'. Received: {grad_req!r}")
@@ -146,6 +160,7 @@ def _attach(x, grad_req: str, grad_buffer) -> None:
         t.grad = grad_buffer._tensor.detach()
     if grad_req == "write":
         t.register_hook(_write_hook(weakref.ref(t)))
+    t.register_post_accumulate_grad_hook(_mark_fresh)
     x._tensor = t
 
 

@@ -29,6 +29,7 @@ from typing import Any, Callable
 from .. import name as _name
 from .. import ndarray as nd
 from ..base import GluonicTypeError, GluonicValueError
+from .utils import _indent
 from .parameter import DeferredInitializationError, Parameter, ParameterDict, _check_keys
 
 __all__ = ["Block", "HybridBlock"]
@@ -81,11 +82,6 @@ class _BlockScope:
         token, prefix = self._tokens.pop()
         prefix.__exit__(*exc)
         _current_scope.reset(token)
-
-
-def _indent(text: str, spaces: int) -> str:
-    lines = text.split("\n")
-    return "\n".join([lines[0]] + [" " * spaces + line for line in lines[1:]])
 
 
 class Block:

@@ -587,7 +587,7 @@ def _to_tensor(data, dtype, ctx) -> torch.Tensor:
     if isinstance(data, np.ndarray):
         if data.dtype.names:
             raise GluonicTypeError("Cannot build an NDArray from a structured NumPy array; pass float32 data")
-        target = _dtype.to_torch(dtype if dtype is not None else data.dtype)
+        target = _dtype.to_torch(dtype if dtype is not None else np.float32)  # MXNet 1.9: float32 default
         return torch.from_numpy(np.ascontiguousarray(data)).to(device=device or "cpu", dtype=target, copy=True)
     try:
         a = np.asarray(data, dtype=None)
@@ -602,7 +602,8 @@ def _to_tensor(data, dtype, ctx) -> torch.Tensor:
 def array(source_array, ctx: Context | None = None, dtype=None) -> NDArray:
     """Create an NDArray from any array-like (MXNet: ``mx.nd.array``).
 
-    The dtype defaults to the source's dtype for NDArrays and NumPy arrays, else float32.
+    The dtype defaults to the source's dtype for NDArrays and to float32 for everything
+    else, NumPy arrays included (as MXNet 1.9 does).
 
     >>> mx.nd.array([1, 2, 3]).dtype
     <class 'numpy.float32'>
