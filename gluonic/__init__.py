@@ -10,7 +10,7 @@ from . import name, symbol
 from . import symbol as sym
 from . import initializer
 from . import initializer as init
-from . import gluon
+from . import gluon, metric
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 
@@ -36,6 +36,7 @@ __all__ = [
     "initializer",
     "init",
     "gluon",
+    "metric",
     "runtime",
     "util",
     "test_utils",
