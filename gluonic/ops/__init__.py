@@ -24,6 +24,7 @@ from . import (  # noqa: F401,E402  # noqa: F401,E402  # noqa: F401,E402
 from .attrs import Attrs, DType, Floats, Shape
 from .registry import BatchRule, Op, register
 
+from . import loss_ops  # noqa: F401,E402  (CTCLoss)
 from . import param_shapes  # noqa: F401,E402  (after the families: attaches backward shape rules)
 
 __all__ = ["Attrs", "DType", "Floats", "Shape", "BatchRule", "Op", "register", "registry"]

@@ -81,7 +81,8 @@ for name, kw, kind in CASES:
     rec = {"get": f(m.get()[1]), "get_global": f(m.get_global()[1]), "num_inst": f(m.num_inst), "sum_metric": f(m.sum_metric)}
     m.reset_local()
     m.update(nd(bs[2][0]), nd(bs[2][1]))
-    rec["get2"] = f(m.get()[1]); rec["get_global2"] = f(m.get_global()[1])
+    rec["get2"] = f(m.get()[1])
+    rec["get_global2"] = f(m.get_global()[1])
     m2 = mx.metric.create(name, **kw)
     for lab, pr in bs:
         m2.update(nd(lab), nd(pr))
