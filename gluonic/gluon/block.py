@@ -261,6 +261,8 @@ class Block:
         Every missing and unexpected name is reported in one error.
         """
         loaded = nd.load(filename)
+        if isinstance(loaded, list) and not loaded:
+            loaded = {}  # MXNet writes an empty file as an empty list
         if not isinstance(loaded, dict):
             raise GluonicValueError(f"'{filename}' holds a list of arrays, not named parameters.")
         params = self._collect_params_with_prefix()
