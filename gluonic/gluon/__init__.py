@@ -1,7 +1,7 @@
 """``mx.gluon``: the imperative/hybrid neural-network API."""
-from . import nn, parameter, utils
+from . import contrib, loss, nn, parameter, utils
 from .block import Block, HybridBlock
 from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict
 
 __all__ = ["Block", "HybridBlock", "Parameter", "ParameterDict", "Constant", "DeferredInitializationError",
-           "nn", "parameter", "utils"]
+           "nn", "parameter", "utils", "loss", "contrib"]

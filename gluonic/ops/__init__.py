@@ -1,30 +1,17 @@
 """Operator definitions. Importing this package registers every op family."""
-# op families (each module registers its ops on import)
-from . import (  # noqa: F401,E402  # noqa: F401,E402  # noqa: F401,E402
-    activation,
-    arith,  # noqa: F401,E402
-    conv,  # noqa: F401,E402
-    creation,
-    dense,  # noqa: F401,E402
-    dropout,
-    elemwise_misc,
-    indexing,
-    join,
-    norm,  # noqa: F401,E402
-    pool,  # noqa: F401,E402
-    random,  # noqa: F401,E402
-    reduce,  # noqa: F401,E402
-    registry,
-    sequence,  # noqa: F401,E402
-    shape,
-    softmax,
-    sort,  # noqa: F401,E402
-    unary,
-)
+from . import registry
 from .attrs import Attrs, DType, Floats, Shape
 from .registry import BatchRule, Op, register
 
-from . import loss_ops  # noqa: F401,E402  (CTCLoss)
-from . import param_shapes  # noqa: F401,E402  (after the families: attaches backward shape rules)
+# isort: off
+# The op families: each module registers its ops on import.
+from . import arith, unary, elemwise_misc, creation, reduce, sort  # noqa: E402,F401
+from . import shape, indexing, join  # noqa: E402,F401
+from . import dense, conv, pool, activation, softmax, dropout, norm, sequence  # noqa: E402,F401
+from . import random, loss_ops  # noqa: E402,F401
+
+# Last: attaches backward shape rules to ops registered above.
+from . import param_shapes  # noqa: E402,F401
+# isort: on
 
 __all__ = ["Attrs", "DType", "Floats", "Shape", "BatchRule", "Op", "register", "registry"]
