@@ -253,7 +253,7 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
     atol = get_atol(atol, dtype) if atol is not None or dtype != np.float32 else 1e-4
     names = list(location.keys()) if isinstance(location, dict) else list(range(len(location)))
     wanted = names if grad_nodes is None else list(grad_nodes)
-    base = [_np(v).astype(dtype) for v in (location.values() if isinstance(location, dict) else location)]
+    base = [np.ascontiguousarray(_np(v), dtype=dtype) for v in (location.values() if isinstance(location, dict) else location)]
     rng = np.random.RandomState(0)
 
     def forward(values, record):

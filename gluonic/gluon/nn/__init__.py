@@ -1,8 +1,8 @@
 """``gluon.nn``: neural-network layers (MXNet 1.9 names, arguments and parameter names)."""
-from .basic_layers import *  # noqa: F401,F403
-from .basic_layers import __all__ as _basic_all
 from .activations import *  # noqa: F401,F403
 from .activations import __all__ as _activations_all
+from .basic_layers import *  # noqa: F401,F403
+from .basic_layers import __all__ as _basic_all
 from .conv_layers import *  # noqa: F401,F403
 from .conv_layers import __all__ as _conv_all
 
