@@ -10,6 +10,7 @@ from . import name, symbol
 from . import symbol as sym
 from . import initializer
 from . import initializer as init
+from . import lr_scheduler, optimizer
 from . import gluon, metric
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
@@ -37,6 +38,8 @@ __all__ = [
     "init",
     "gluon",
     "metric",
+    "optimizer",
+    "lr_scheduler",
     "runtime",
     "util",
     "test_utils",
