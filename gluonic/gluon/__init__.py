@@ -1,7 +1,8 @@
 """``mx.gluon``: the imperative/hybrid neural-network API."""
 from . import contrib, loss, nn, parameter, utils
 from .block import Block, HybridBlock
+from .trainer import Trainer
 from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict
 
-__all__ = ["Block", "HybridBlock", "Parameter", "ParameterDict", "Constant", "DeferredInitializationError",
+__all__ = ["Block", "HybridBlock", "Trainer", "Parameter", "ParameterDict", "Constant", "DeferredInitializationError",
            "nn", "parameter", "utils", "loss", "contrib"]

@@ -1,0 +1,1 @@
+"""Runnable examples shipped with gluonic (``python -m gluonic.examples.digits``)."""
