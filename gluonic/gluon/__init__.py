@@ -1,8 +1,9 @@
 """``mx.gluon``: the imperative/hybrid neural-network API."""
 from . import contrib, loss, nn, parameter, utils
 from .block import Block, HybridBlock
+from .symbol_block import SymbolBlock
 from .trainer import Trainer
 from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict
 
-__all__ = ["Block", "HybridBlock", "Trainer", "Parameter", "ParameterDict", "Constant", "DeferredInitializationError",
+__all__ = ["Block", "HybridBlock", "SymbolBlock", "Trainer", "Parameter", "ParameterDict", "Constant", "DeferredInitializationError",
            "nn", "parameter", "utils", "loss", "contrib"]

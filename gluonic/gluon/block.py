@@ -366,6 +366,8 @@ class HybridBlock(Block):
 
         if isinstance(x, nd.NDArray):
             ctx = x.context
+            flat, fmt = _flatten((x, *args), "input")
+            self._in_format = ([a is not None for a in flat], fmt)
             try:
                 params = {k: v.data(ctx) for k, v in self._reg_params.items()}
             except DeferredInitializationError:
@@ -388,11 +390,15 @@ class HybridBlock(Block):
 
     # ------------------------------------------------------------------ graphs and inference
     def _get_graph(self, *args):
+        flat, fmt = _flatten(args, "input")
+        return self._graph_for([a is not None for a in flat], fmt)
+
+    def _graph_for(self, present: list, fmt):
+        """Trace hybrid_forward with input variables ``data`` (or ``data0``, ``data1``, ...)."""
         from .. import symbol
 
-        flat, fmt = _flatten(args, "input")
-        names = ["data"] if len(flat) == 1 else [f"data{i}" for i in range(len(flat))]
-        inputs = [symbol.var(n) if a is not None else None for n, a in zip(names, flat)]
+        names = ["data"] if len(present) == 1 else [f"data{i}" for i in range(len(present))]
+        inputs = [symbol.var(n) if p else None for n, p in zip(names, present)]
         grouped, _ = _regroup(inputs, fmt)
         params = {k: v.var() for k, v in self._reg_params.items()}
         with self.name_scope():
@@ -421,6 +427,32 @@ class HybridBlock(Block):
     def infer_type(self, *args) -> None:
         """Infer parameter dtypes from input dtypes."""
         self._infer_attrs("infer_type", "dtype", *args)
+
+    def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True):
+        """Write ``path-symbol.json`` and ``path-%04d.params`` (MXNet's formats, ``arg:``/``aux:`` keys).
+
+        The block must have run forward once (so the number and nesting of inputs is known).
+        Returns the two file names. Real MXNet 1.x loads the files with
+        ``SymbolBlock.imports`` or ``mx.model.load_checkpoint``.
+        """
+        fmt = getattr(self, "_in_format", None)
+        if fmt is None:
+            raise GluonicValueError(
+                f"Please first call block.hybridize() and then run forward with this block at least once before "
+                f"calling export. Received: block '{self.name}' that has not run forward yet")
+        _, out = self._graph_for(*fmt)
+        sym_file = f"{path}-symbol.json"
+        out.save(sym_file, remove_amp_cast=remove_amp_cast)
+        arg_names, aux_names = set(out.list_arguments()), set(out.list_auxiliary_states())
+        arg_dict = {}
+        for name, param in self.collect_params().items():
+            if name in arg_names:
+                arg_dict[f"arg:{name}"] = param._reduce()
+            elif name in aux_names:
+                arg_dict[f"aux:{name}"] = param._reduce()
+        params_file = f"{path}-{epoch:04d}.params"
+        nd.save(params_file, arg_dict)
+        return sym_file, params_file
 
     def _deferred_infer_shape(self, *args) -> None:
         try:

@@ -290,6 +290,26 @@ class Symbol:
                 known[k] = parse(v) if isinstance(v, str) else (tuple(v) if attr_key == "__shape__" else v)
         return known
 
+    # ------------------------------------------------------------------ serialization and evaluation
+    def tojson(self) -> str:
+        """MXNet's JSON text of the graph."""
+        from .serialize import tojson
+
+        return tojson(self)
+
+    def save(self, fname: str, remove_amp_cast: bool = True) -> None:
+        """Write the graph to ``fname`` in MXNet's ``-symbol.json`` format."""
+        from .serialize import save
+
+        save(self, fname, remove_amp_cast)
+
+    def eval(self, ctx=None, **kwargs):
+        """Evaluate the graph on NDArrays given by input name; returns a list of NDArrays."""
+        from .evaluate import run
+
+        values = {k: v if ctx is None else v.as_in_context(ctx) for k, v in kwargs.items()}
+        return run(self, values)
+
     # ------------------------------------------------------------------ NDArray-only features
     def asnumpy(self):
         raise NotImplementedForSymbol(self.asnumpy, None)
