@@ -4,14 +4,26 @@
 >>> (mx.nd.ones((2, 3)) * 2).sum().asscalar()
 12.0
 """
-from . import autograd, base, context, ndarray, random, runtime, test_utils, util
-from . import ndarray as nd
-from . import name, symbol
-from . import symbol as sym
-from . import initializer
+from . import (
+    autograd,
+    base,
+    context,
+    gluon,
+    initializer,
+    lr_scheduler,
+    metric,
+    name,
+    ndarray,
+    optimizer,
+    random,
+    runtime,
+    symbol,
+    test_utils,
+    util,
+)
 from . import initializer as init
-from . import lr_scheduler, optimizer
-from . import gluon, metric
+from . import ndarray as nd
+from . import symbol as sym
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 

@@ -24,13 +24,14 @@ import contextvars
 import re
 import warnings
 from collections import OrderedDict
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .. import name as _name
 from .. import ndarray as nd
 from ..base import GluonicTypeError, GluonicValueError
-from .utils import _indent
 from .parameter import DeferredInitializationError, Parameter, ParameterDict, _check_keys
+from .utils import _indent
 
 __all__ = ["Block", "HybridBlock"]
 

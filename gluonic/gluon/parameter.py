@@ -19,7 +19,6 @@ import warnings
 from collections import OrderedDict
 from typing import Any
 
-
 from .. import autograd
 from .. import ndarray as nd
 from .._dtype import np_dtype

@@ -178,7 +178,7 @@ class Trainer:
         for updater, (indices, grads, weights) in zip(self._updaters, per_ctx):
             if indices:
                 updater(indices, grads, weights)
-        for i, param in enumerate(self._params):
+        for param in self._params:
             if param.grad_req != "null":
                 for data in param.list_data():
                     autograd.clear_fresh(data)

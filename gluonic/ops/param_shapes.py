@@ -8,7 +8,7 @@ attributes and returns the shapes it can complete (others unchanged).
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from . import registry
 

@@ -2,8 +2,8 @@
 from ..ndarray import _namespace as _nd_namespace
 from ..ops import registry as _registry
 from ..ops.signature import make_function as _make_function
-from ._compose import symbol_invoke as _symbol_invoke
 from . import evaluate
+from ._compose import symbol_invoke as _symbol_invoke
 from .serialize import fromjson, load, load_json
 from .symbol import Group, Symbol, Variable, var
 
@@ -30,4 +30,4 @@ class _Namespace:
 
 _internal = _Namespace(_FUNCTIONS["_internal"])
 
-__all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "fromjson"]
+__all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "fromjson", "evaluate"]

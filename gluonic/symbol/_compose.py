@@ -6,7 +6,8 @@ ask for it (``no_bias=False``).
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..base import GluonicTypeError, GluonicValueError
 from ..ops.attrs import format_attr

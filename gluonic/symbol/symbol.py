@@ -18,7 +18,8 @@ Example
 from __future__ import annotations
 
 import warnings
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 

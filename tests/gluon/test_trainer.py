@@ -130,7 +130,7 @@ def test_classic_gluon_script_runs_unchanged():
     softmax_cross_entropy = mx.gluon.loss.SoftmaxCrossEntropyLoss()
     trainer = mx.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
     metric = mx.metric.Accuracy()
-    for epoch in range(5):
+    for _epoch in range(5):
         metric.reset()
         for data, label in train_data:
             data = data.as_in_context(mx.cpu())

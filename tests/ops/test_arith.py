@@ -110,5 +110,5 @@ def test_every_registered_op_is_named_in_a_test():
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     text = "".join(open(f).read() for f in glob.glob(os.path.join(here, "**", "*.py"), recursive=True))
     missing = [op.name for op in registry.all_ops()
-               if not any(re.search(r"['\".]%s\b" % re.escape(n), text) for n in (op.name, *op.aliases))]
+               if not any(re.search(r"['\".]" + re.escape(n) + r"\b", text) for n in (op.name, *op.aliases))]
     assert not missing, f"ops without a test: {missing}"
