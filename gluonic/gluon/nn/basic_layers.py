@@ -16,6 +16,19 @@ __all__ = ["Sequential", "HybridSequential", "Dense", "Dropout", "BatchNorm", "B
            "ReflectionPad2D"]
 
 
+def _run_in_sequence(blocks, x, args):
+    """Feed ``x`` through ``blocks``; a block returning a tuple passes its tail on as extra inputs."""
+    for block in blocks:
+        x = block(x, *args)
+        args = []
+        if isinstance(x, (tuple, list)):
+            args = x[1:]
+            x = x[0]
+    if args:
+        x = tuple([x] + list(args))
+    return x
+
+
 class Sequential(Block):
     """Stacks Blocks sequentially.
 
@@ -34,15 +47,7 @@ class Sequential(Block):
             self.register_child(block)
 
     def forward(self, x, *args):
-        for block in self._children.values():
-            x = block(x, *args)
-            args = []
-            if isinstance(x, (tuple, list)):
-                args = x[1:]
-                x = x[0]
-        if args:
-            x = tuple([x] + list(args))
-        return x
+        return _run_in_sequence(self._children.values(), x, args)
 
     def __repr__(self) -> str:
         from ..utils import _indent
@@ -83,15 +88,7 @@ class HybridSequential(HybridBlock):
             self.register_child(block)
 
     def hybrid_forward(self, F, x, *args):
-        for block in self._children.values():
-            x = block(x, *args)
-            args = []
-            if isinstance(x, (tuple, list)):
-                args = x[1:]
-                x = x[0]
-        if args:
-            x = tuple([x] + list(args))
-        return x
+        return _run_in_sequence(self._children.values(), x, args)
 
     __repr__ = Sequential.__repr__
     __getitem__ = Sequential.__getitem__
