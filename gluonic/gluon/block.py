@@ -29,7 +29,8 @@ from typing import Any
 
 from .. import name as _name
 from .. import ndarray as nd
-from ..base import GluonicTypeError, GluonicValueError
+from ..base import GluonicTypeError, GluonicValueError, NotImplementedForSymbol
+from ..compile.cached_op import hybridize_enabled
 from .parameter import DeferredInitializationError, Parameter, ParameterDict, _check_keys
 from .utils import _indent
 
@@ -335,6 +336,19 @@ def _regroup(args, fmt):
     return ret, args
 
 
+def _trace_error(block, err: Exception) -> GluonicValueError:
+    """Name the block and the line of hybrid_forward that used a value while tracing."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if "gluonic" not in f.filename.split("/")[-3:-1]
+              and not f.filename.endswith(("symbol/symbol.py", "gluon/block.py"))]
+    where = f" at {frames[-1].filename}:{frames[-1].lineno} ({frames[-1].line})" if frames else ""
+    return GluonicValueError(
+        f"HybridBlock '{block.name}' cannot be hybridized: {err}{where}. While tracing, inputs are Symbols "
+        "without values: Python control flow on values, .asnumpy() or .shape cannot be recorded. Use F.where / "
+        "F.contrib ops instead, or call hybridize(False) for this block.")
+
+
 class HybridBlock(Block):
     """A Block whose computation, ``hybrid_forward(F, x, *args, **params)``, works on NDArrays
     (``F = mx.nd``) and on Symbols (``F = mx.sym``), so it can be traced into a graph.
@@ -347,6 +361,7 @@ class HybridBlock(Block):
         super().__init__(prefix=prefix, params=params)
         self._active = False
         self._flags: dict[str, Any] = {}
+        self._cached_graphs: dict = {}
 
     def register_child(self, block: Block, name: str | None = None) -> None:
         if not isinstance(block, HybridBlock):
@@ -355,11 +370,46 @@ class HybridBlock(Block):
                 "are using Sequential, please try HybridSequential instead.")
         super().register_child(block, name)
 
-    def hybridize(self, active: bool = True, **kwargs) -> None:
-        """Switch to symbolic execution (compiled graphs) for this block and its children."""
+    def hybridize(self, active: bool = True, backend: str | None = None, backend_opts: dict | None = None,
+                  **kwargs) -> None:
+        """Run this block (and its children) as a compiled graph.
+
+        The first call with a new input signature (shapes, dtypes, devices, train or
+        predict mode) traces ``hybrid_forward`` with Symbols and compiles it to Python over
+        torch calls; later calls replay it. ``backend='inductor'`` (or any
+        ``torch.compile`` backend) additionally hands the graph to ``torch.compile``.
+        ``static_alloc``/``static_shape`` are accepted for MXNet compatibility. Set the
+        environment variable ``GLUONIC_HYBRIDIZE=0`` to run eagerly for debugging.
+        """
         self._active = active
         self._flags = dict(kwargs)
-        super().hybridize(active, **kwargs)
+        self._backend = backend
+        self._backend_opts = backend_opts
+        self._clear_cached_op()
+        super().hybridize(active, backend=backend, backend_opts=backend_opts, **kwargs)
+
+    def _clear_cached_op(self) -> None:
+        self._cached_graphs = {}
+
+    def optimize_for(self, x, *args, backend: str | None = None, backend_opts: dict | None = None, **kwargs):
+        """Hybridize with ``backend`` and run once on the given inputs (compiling for them)."""
+        self.hybridize(True, backend=backend, backend_opts=backend_opts, **kwargs)
+        return self(x, *args)
+
+    def _call_cached_op(self, flat: list, fmt, ctx):
+        from ..compile.cached_op import CachedGraph, signature
+
+        key = signature(flat, fmt)
+        graph = self._cached_graphs.get(key)
+        if graph is None:
+            graph = CachedGraph(self, [a is not None for a in flat], fmt, getattr(self, "_backend", None),
+                                getattr(self, "_backend_opts", None))
+            self._cached_graphs[key] = graph
+        return graph(flat, ctx)
+
+    def cached_graph_source(self) -> list[str]:
+        """The generated Python source of every graph compiled so far (for inspection)."""
+        return [g.source for g in getattr(self, "_cached_graphs", {}).values()]
 
     def forward(self, x, *args):
         """Run ``hybrid_forward`` with ``F = mx.nd`` (NDArrays) or ``F = mx.sym`` (Symbols)."""
@@ -369,6 +419,15 @@ class HybridBlock(Block):
             ctx = x.context
             flat, fmt = _flatten((x, *args), "input")
             self._in_format = ([a is not None for a in flat], fmt)
+            if self._active and hybridize_enabled():
+                try:
+                    for p in self.collect_params().values():
+                        p.data(ctx)
+                except DeferredInitializationError:
+                    self._deferred_infer_shape(x, *args)
+                    for p in self.collect_params().values():
+                        p._finish_deferred_init()
+                return self._call_cached_op(flat, fmt, ctx)
             try:
                 params = {k: v.data(ctx) for k, v in self._reg_params.items()}
             except DeferredInitializationError:
@@ -392,7 +451,8 @@ class HybridBlock(Block):
     # ------------------------------------------------------------------ graphs and inference
     def _get_graph(self, *args):
         flat, fmt = _flatten(args, "input")
-        return self._graph_for([a is not None for a in flat], fmt)
+        inputs, out, _ = self._graph_for([a is not None for a in flat], fmt)
+        return inputs, out
 
     def _graph_for(self, present: list, fmt):
         """Trace hybrid_forward with input variables ``data`` (or ``data0``, ``data1``, ...)."""
@@ -402,10 +462,13 @@ class HybridBlock(Block):
         inputs = [symbol.var(n) if p else None for n, p in zip(names, present)]
         grouped, _ = _regroup(inputs, fmt)
         params = {k: v.var() for k, v in self._reg_params.items()}
-        with self.name_scope():
-            out = self.hybrid_forward(symbol, *([grouped] if fmt == 0 else grouped), **params)
-        out_flat, _ = _flatten(out, "output")
-        return [i for i in inputs if i is not None], symbol.Group(out_flat)
+        try:
+            with self.name_scope():
+                out = self.hybrid_forward(symbol, *([grouped] if fmt == 0 else grouped), **params)
+        except NotImplementedForSymbol as e:
+            raise _trace_error(self, e) from None
+        out_flat, out_fmt = _flatten(out, "output")
+        return [i for i in inputs if i is not None], symbol.Group(out_flat), out_fmt
 
     def _infer_attrs(self, fn_name: str, attr: str, *args) -> None:
         inputs, out = self._get_graph(*args)
@@ -441,7 +504,7 @@ class HybridBlock(Block):
             raise GluonicValueError(
                 f"Please first call block.hybridize() and then run forward with this block at least once before "
                 f"calling export. Received: block '{self.name}' that has not run forward yet")
-        _, out = self._graph_for(*fmt)
+        _, out, _ = self._graph_for(*fmt)
         sym_file = f"{path}-symbol.json"
         out.save(sym_file, remove_amp_cast=remove_amp_cast)
         arg_names, aux_names = set(out.list_arguments()), set(out.list_auxiliary_states())

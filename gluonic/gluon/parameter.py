@@ -592,6 +592,8 @@ class ParameterDict:
                         f"restore_prefix is '{restore_prefix}' but Parameters name '{name}' does not start with "
                         f"'{restore_prefix}'")
         loaded = nd.load(filename) if isinstance(filename, str) else filename
+        if isinstance(loaded, list) and not loaded:
+            loaded = {}  # MXNet writes an empty parameter set as an empty list
         if not isinstance(loaded, dict):
             raise GluonicValueError(f"'{filename}' holds a list of arrays, not named parameters.")
         arg_dict = {restore_prefix + re.sub(r"^(arg|aux):", "", k): v for k, v in loaded.items()}

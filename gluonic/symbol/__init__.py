@@ -23,6 +23,24 @@ _FUNCTIONS = _build()
 globals().update(_FUNCTIONS["top"])
 
 
+def _attach_methods() -> None:
+    """Symbol has the same operator methods as NDArray (``x.sum()``, ``x.clip(0, 1)``)."""
+    from ..ndarray._methods import OP_METHODS
+
+    for method_name in OP_METHODS:
+        fn = _FUNCTIONS["top"].get(method_name)
+        if fn is not None and method_name not in Symbol.__dict__:
+            def method(self, *args, _fn=fn, **kwargs):
+                return _fn(self, *args, **kwargs)
+
+            method.__name__ = method_name
+            method.__doc__ = f"Method form of ``sym.{method_name}`` with this symbol as the first input."
+            setattr(Symbol, method_name, method)
+
+
+_attach_methods()
+
+
 class _Namespace:
     def __init__(self, functions: dict):
         self.__dict__.update(functions)
