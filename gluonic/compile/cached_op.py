@@ -71,7 +71,7 @@ class CachedGraph:
     def __call__(self, flat: list, ctx) -> Any:
         tensors = [a._tensor for a in flat if a is not None]
         tensors += [p.data(ctx)._tensor for p in self.params]
-        if not recording.get() and any(t.requires_grad for t in tensors):
+        if not recording.get() and _any_requires_grad(tensors):
             prev = _is_grad_enabled()
             _set_grad_enabled(False)
             try:
@@ -82,11 +82,31 @@ class CachedGraph:
             outs = self.fn(*tensors)
         wrapped = []
         for r in outs:
-            if r._base is not None or any(r is t for t in tensors):
+            if r._base is not None or _is_one_of(r, tensors):
                 r = r.clone()  # results never alias inputs or parameters
             wrapped.append(_wrap(r, ctx))
-        from ..gluon.block import _regroup
-
+        if self.out_fmt == 0:
+            return wrapped[0]
         return _regroup(wrapped, self.out_fmt)[0]
+
+
+def _any_requires_grad(tensors) -> bool:
+    for t in tensors:
+        if t.requires_grad:
+            return True
+    return False
+
+
+def _is_one_of(r, tensors) -> bool:
+    for t in tensors:
+        if r is t:
+            return True
+    return False
+
+
+def _regroup(args, fmt):
+    from ..gluon.block import _regroup as regroup
+
+    return regroup(args, fmt)
 
 

@@ -401,7 +401,14 @@ class HybridBlock(Block):
 
         key = signature(flat, fmt)
         graph = self._cached_graphs.get(key)
-        if graph is None:
+        if graph is None:  # a new signature: finish deferred initialization, trace, compile
+            try:
+                for p in self.collect_params().values():
+                    p.data(ctx)
+            except DeferredInitializationError:
+                self._deferred_infer_shape(*_regroup(flat, fmt)[0])  # fmt of (x, *args) is a list
+                for p in self.collect_params().values():
+                    p._finish_deferred_init()
             graph = CachedGraph(self, [a is not None for a in flat], fmt, getattr(self, "_backend", None),
                                 getattr(self, "_backend_opts", None))
             self._cached_graphs[key] = graph
@@ -420,13 +427,6 @@ class HybridBlock(Block):
             flat, fmt = _flatten((x, *args), "input")
             self._in_format = ([a is not None for a in flat], fmt)
             if self._active and hybridize_enabled():
-                try:
-                    for p in self.collect_params().values():
-                        p.data(ctx)
-                except DeferredInitializationError:
-                    self._deferred_infer_shape(x, *args)
-                    for p in self.collect_params().values():
-                        p._finish_deferred_init()
                 return self._call_cached_op(flat, fmt, ctx)
             try:
                 params = {k: v.data(ctx) for k, v in self._reg_params.items()}
