@@ -31,7 +31,7 @@ from .. import name as _name
 from .. import ndarray as nd
 from ..base import GluonicTypeError, GluonicValueError, NotImplementedForSymbol
 from ..compile.cached_op import hybridize_enabled
-from .parameter import DeferredInitializationError, Parameter, ParameterDict, _check_keys
+from .parameter import DeferredInitializationError, Parameter, ParameterDict, _check_keys, _tracing
 from .utils import _indent
 
 __all__ = ["Block", "HybridBlock"]
@@ -448,6 +448,22 @@ class HybridBlock(Block):
         """Override to define the computation with ``F`` (``mx.nd`` or ``mx.sym``)."""
         raise NotImplementedError
 
+    def _plain_forward(self) -> bool:
+        """Whether the subclass defines ``forward`` (NDArray code) instead of ``hybrid_forward``."""
+        return type(self).forward is not HybridBlock.forward
+
+    def __call__(self, *args):
+        if (self._active and args and isinstance(args[0], nd.NDArray) and self._plain_forward()
+                and hybridize_enabled() and not _tracing.get()):
+            for hook in self._forward_pre_hooks.values():
+                hook(self, args)
+            flat, fmt = _flatten(args, "input")
+            out = self._call_cached_op(flat, fmt, args[0].context)
+            for hook in self._forward_hooks.values():
+                hook(self, args, out)
+            return out
+        return super().__call__(*args)
+
     # ------------------------------------------------------------------ graphs and inference
     def _get_graph(self, *args):
         flat, fmt = _flatten(args, "input")
@@ -462,9 +478,17 @@ class HybridBlock(Block):
         inputs = [symbol.var(n) if p else None for n, p in zip(names, present)]
         grouped, _ = _regroup(inputs, fmt)
         params = {k: v.var() for k, v in self._reg_params.items()}
+        args = [grouped] if fmt == 0 else grouped
         try:
             with self.name_scope():
-                out = self.hybrid_forward(symbol, *([grouped] if fmt == 0 else grouped), **params)
+                if self._plain_forward():
+                    token = _tracing.set(True)
+                    try:
+                        out = type(self).forward(self, *args)
+                    finally:
+                        _tracing.reset(token)
+                else:
+                    out = self.hybrid_forward(symbol, *args, **params)
         except NotImplementedForSymbol as e:
             raise _trace_error(self, e) from None
         out_flat, out_fmt = _flatten(out, "output")

@@ -14,6 +14,7 @@ Example
 """
 from __future__ import annotations
 
+import contextvars
 import re
 import warnings
 from collections import OrderedDict
@@ -33,6 +34,9 @@ tensor_types = (nd.NDArray,)
 
 class DeferredInitializationError(MXNetError):
     """A Parameter's data was read before its deferred initialization happened."""
+
+
+_tracing: contextvars.ContextVar[bool] = contextvars.ContextVar("gluonic_tracing_forward", default=False)
 
 
 def _known(shape) -> bool:
@@ -286,7 +290,13 @@ class Parameter:
             "include Parameters of nested child Blocks")
 
     def data(self, ctx=None) -> nd.NDArray:
-        """This parameter's value on ``ctx`` (the only context when there is one)."""
+        """This parameter's value on ``ctx`` (the only context when there is one).
+
+        While a hybridized block with a plain ``forward`` is being traced, this is the
+        parameter's symbol variable instead.
+        """
+        if _tracing.get():
+            return self.var()
         return self._check_and_get(self._data, ctx)
 
     def list_data(self) -> list[nd.NDArray]:

@@ -143,3 +143,20 @@ def test_training_loop_hybridized_matches_imperative():
         return net(x).asnumpy()
 
     np.testing.assert_allclose(run(False), run(True), rtol=1e-5, atol=1e-6)
+
+
+class _PlainForward(gluon.HybridBlock):
+    """A HybridBlock written with plain NDArray code in forward (no hybrid_forward)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.fc = nn.Dense(4)
+            self.scale = self.params.get("scale", shape=(4,), init=mx.init.Constant(0.5))
+
+    def forward(self, x):
+        return mx.nd.broadcast_mul(mx.nd.relu(self.fc(x)), self.scale.data()) + 1
+
+
+def test_plain_forward_block_hybridizes_and_exports():
+    check_hybrid(_PlainForward, _x(3, 5))
