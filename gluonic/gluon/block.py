@@ -399,6 +399,7 @@ class HybridBlock(Block):
     def _call_cached_op(self, flat: list, fmt, ctx):
         from ..compile.cached_op import CachedGraph, signature
 
+        self._in_format = ([a is not None for a in flat], fmt)
         key = signature(flat, fmt)
         graph = self._cached_graphs.get(key)
         if graph is None:  # a new signature: finish deferred initialization, trace, compile
