@@ -105,9 +105,15 @@ class SymbolBlock(HybridBlock):
                 p.shape = shapes[name]
 
     def _forward_symbol(self, inputs):
-        raise GluonicValueError(
-            "Calling a SymbolBlock on Symbols (nesting it in a traced graph) is not supported yet; "
-            "call it on NDArrays.")
+        """Nest the graph in a traced one: the input variables are replaced by ``inputs``."""
+        from ..symbol.symbol import substitute
+
+        flat, _ = _flatten(inputs, "input")
+        if len(flat) != len(self._input_names):
+            raise GluonicValueError(
+                f"SymbolBlock expects {len(self._input_names)} inputs ({self._input_names}). Received: {len(flat)}")
+        out = substitute(self._cached_graph, dict(zip(self._input_names, flat)))
+        return out if len(out) > 1 else out[0]
 
     def hybrid_forward(self, F, x, *args, **kwargs):
         raise NotImplementedError

@@ -250,21 +250,20 @@ class Symbol:
         return arg, out, aux, complete
 
     def infer_type(self, *args, **kwargs):
-        """``(arg_types, out_types, aux_types)``: unknown inputs default to float32, like MXNet."""
+        """``(arg_types, out_types, aux_types)`` from known input dtypes.
+
+        Dtypes propagate forward through each op's meta-tensor rule (where shapes are known
+        from ``__shape__`` attributes) and backward to unknown inputs, as MXNet's type
+        inference does (see :mod:`gluonic.symbol._type_infer`). Inputs that stay undecided
+        default to float32, where MXNet returned ``(None, None, None)``.
+        """
+        from ._type_infer import as_type, entry_shapes, infer_types
+
         nodes = self._nodes()
-        known = self._seed_inputs(nodes, args, kwargs, "__dtype__", _parse_dtype)
-        arg_shapes, _, aux_shapes, _ = self._infer_shape((), {})
-        types: dict[tuple[int, int], Any] = {}
-        for n in nodes:
-            if n.op is None:
-                types[(id(n), 0)] = known.get(n.name, np.float32)
-                continue
-            in_types = [types[(id(c), i)] for c, i in n.inputs]
-            dtype = in_types[0] if in_types else np.float32
-            if n.attrs is not None and getattr(n.attrs, "dtype", None) and n.op.name in ("Cast", "amp_cast"):
-                dtype = np.dtype(n.attrs.dtype).type
-            for i in range(n.num_outputs()):
-                types[(id(n), i)] = dtype
+        args = tuple(None if v is None else as_type(v) for v in args)
+        kwargs = {k: None if v is None else as_type(v) for k, v in kwargs.items()}
+        known = self._seed_inputs(nodes, args, kwargs, "__dtype__", as_type)
+        types = infer_types(nodes, known, entry_shapes(self, {}))
         arg = [types[(id(n), 0)] for n in nodes if n.op is None and not n.is_aux]
         aux = [types[(id(n), 0)] for n in nodes if n.op is None and n.is_aux]
         out = [types[(id(n), i)] for n, i in self._outputs]
@@ -392,6 +391,37 @@ class Symbol:
             kwargs["shape"] = shape
         return _apply("Reshape", [self], kwargs)
 
+    # ------------------------------------------------------------------ executors (symbol/executor.py)
+    def bind(self, ctx, args, args_grad=None, grad_req="write", aux_states=None, group2ctx=None, shared_exec=None):
+        """An :class:`~gluonic.symbol.executor.Executor` over ``args`` (list in ``list_arguments()`` order, or dict).
+
+        ``args_grad`` (list or dict; a dict may name only some arguments) receives the
+        gradients; ``grad_req`` is ``'write'``/``'add'``/``'null'`` or a list/dict of them.
+        The arrays are used as they are (not copied). ``group2ctx`` is accepted and ignored
+        (one device per executor).
+
+        >>> # ex = net.bind(mx.cpu(), {"data": x, "fc1_weight": w, "fc1_bias": b})
+        """
+        from .executor import bind
+
+        return bind(self, ctx, args, args_grad, grad_req, aux_states, group2ctx, shared_exec)
+
+    def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None, group2ctx=None,
+                    shared_arg_names=None, shared_exec=None, shared_buffer=None, **kwargs):
+        """An executor with zero arrays allocated from input shapes (``data=(32, 784)``) and dtypes (``type_dict``).
+
+        Missing shapes and dtypes are inferred. Storage types (``stype_dict``) are accepted
+        but arrays are dense. ``shared_exec`` + ``shared_arg_names`` reuse another
+        executor's arrays of the same shape; ``shared_buffer`` (name → NDArray) is reused
+        for other arguments where large enough and filled with new allocations otherwise.
+
+        >>> # ex = net.simple_bind(mx.cpu(), data=(32, 784))
+        """
+        from .executor import simple_bind
+
+        return simple_bind(self, ctx, grad_req, type_dict, stype_dict, group2ctx, shared_arg_names, shared_exec,
+                           shared_buffer, **kwargs)
+
 
 def _arith(lhs: Symbol, rhs, sym_op: str | None, scalar_op: str) -> Symbol:
     if isinstance(rhs, Symbol) and sym_op is not None:
@@ -476,6 +506,30 @@ def Group(symbols: Sequence[Symbol]) -> Symbol:  # noqa: N802 (MXNet's name)
     for s in symbols:
         outs.extend(s._outputs)
     return Symbol(outs)
+
+
+def substitute(sym: Symbol, mapping: dict[str, Symbol]) -> Symbol:
+    """A copy of ``sym`` with the input variables named in ``mapping`` replaced by those symbols."""
+    for name, value in mapping.items():
+        if len(value._outputs) != 1:
+            raise GluonicValueError(f"substitute: '{name}' must be replaced by a single-output symbol")
+    swapped_vars: dict[int, tuple[_Node, int]] = {}
+    copies: dict[int, _Node] = {}
+
+    def entry(node: _Node, i: int) -> tuple[_Node, int]:
+        if id(node) in swapped_vars:
+            return swapped_vars[id(node)]
+        return (copies.get(id(node), node), i)
+
+    for n in sym._nodes():
+        if n.op is None:
+            if n.name in mapping:
+                swapped_vars[id(n)] = mapping[n.name]._outputs[0]
+            continue
+        inputs = [entry(c, i) for c, i in n.inputs]
+        if any(new[0] is not old for new, (old, _) in zip(inputs, n.inputs)):
+            copies[id(n)] = _Node(n.op, n.name, n.attrs, n.raw_attrs, inputs, n.present, n.user_attrs, n.is_aux)
+    return Symbol([entry(n, i) for n, i in sym._outputs])
 
 
 def _name_for(op, name: str | None) -> str:

@@ -89,3 +89,20 @@ def test_our_export_loads_in_real_mxnet(tmp_path):
     """)
     subprocess.run([MXNET_PYTHON, "-c", script], check=True, capture_output=True)
     np.testing.assert_allclose(mx.nd.load(str(tmp_path / "y.nd"))[0].asnumpy(), y.asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_symbolblock_nested_in_a_hybridized_net(tmp_path):
+    inner = nn.HybridSequential()
+    with inner.name_scope():
+        inner.add(nn.Dense(4, activation="relu"), nn.Dense(3))
+    inner.initialize()
+    x = mx.nd.array(np.random.rand(2, 5))
+    inner(x)
+    sym_file, params_file = inner.export(str(tmp_path / "inner"))
+    imported = gluon.SymbolBlock.imports(sym_file, ["data"], params_file)
+    outer = nn.HybridSequential()
+    outer.add(imported, nn.Activation("sigmoid"))
+    want = outer(x).asnumpy()
+    outer.hybridize()
+    np.testing.assert_allclose(outer(x).asnumpy(), want, rtol=1e-6)
+    np.testing.assert_allclose(want, 1 / (1 + np.exp(-inner(x).asnumpy())), rtol=1e-6)
