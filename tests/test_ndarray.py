@@ -245,3 +245,7 @@ def test_operators_return_new_arrays_but_reshape_method_is_a_view():
     v[:] = 7
     assert (x.asnumpy() == 7).all()
     assert mx.nd.identity(x) is not x
+
+
+def test_scalar_source_gives_0d_array_like_mxnet():
+    assert mx.nd.array(1).shape == () and mx.nd.array(np.float32(2)).shape == ()

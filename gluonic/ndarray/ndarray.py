@@ -588,7 +588,7 @@ def _to_tensor(data, dtype, ctx) -> torch.Tensor:
         if data.dtype.names:
             raise GluonicTypeError("Cannot build an NDArray from a structured NumPy array; pass float32 data")
         target = _dtype.to_torch(dtype if dtype is not None else np.float32)  # MXNet 1.9: float32 default
-        return torch.from_numpy(np.ascontiguousarray(data)).to(device=device or "cpu", dtype=target, copy=True)
+        return torch.from_numpy(np.array(data, order="C")).to(device=device or "cpu", dtype=target, copy=True)
     try:
         a = np.asarray(data, dtype=None)
     except (ValueError, TypeError) as e:
@@ -596,7 +596,7 @@ def _to_tensor(data, dtype, ctx) -> torch.Tensor:
     if a.dtype == object:
         raise GluonicTypeError(f"Cannot convert to an NDArray (ragged or non-numeric data). Received: {data!r:.80}")
     target = _dtype.to_torch(dtype if dtype is not None else np.float32)
-    return torch.from_numpy(np.ascontiguousarray(a)).to(device=device or "cpu", dtype=target)
+    return torch.from_numpy(np.array(a, order="C")).to(device=device or "cpu", dtype=target)
 
 
 def array(source_array, ctx: Context | None = None, dtype=None) -> NDArray:
