@@ -54,6 +54,7 @@ def check_op(
     check_dtype: bool = True,
     check_infer: bool = True,
     train_mode: bool | None = None,
+    check_symbolic: bool = True,
 ) -> list[np.ndarray]:
     """Check ``nd.<op_name>(*inputs, **attrs)`` end to end (see module docstring).
 
@@ -62,6 +63,8 @@ def check_op(
     ``grad``: True checks every floating input; a sequence of indices checks those;
     False skips the gradient check (non-differentiable ops). Gradients are checked
     in float64 on copies of the floating inputs.
+    ``check_symbolic`` also builds the op as a symbol graph, round-trips it through MXNet's
+    JSON, compiles it (what hybridize runs) and compares with the eager result.
     ``train_mode`` runs every evaluation (forward, gradients, finite differences) in
     training (True) or prediction (False) mode, for ops that behave differently there
     (BatchNorm, Dropout); None keeps the caller's mode.
@@ -71,6 +74,7 @@ def check_op(
     originals = [None if a is None else a.copy() for a in inputs]
     if train_mode is None:
         train_mode = mx.autograd.is_training()
+    mx.random.seed(0)
     with mx.autograd.train_mode() if train_mode else mx.autograd.predict_mode():
         outs = run(op_name, inputs, attrs)
     expected = _as_list(reference(*[None if a is None else a.copy() for a in inputs]))
@@ -90,6 +94,8 @@ def check_op(
             np.testing.assert_array_equal(a, b, err_msg=f"{op_name} modified its input")
 
     op = registry.get(op_name)
+    if check_symbolic:
+        _check_symbolic(op_name, inputs, attrs, results, train_mode, rtol, atol)
     if check_infer:
         parsed = op.parse_attrs(_attr_kwargs(op, inputs, attrs))
         inferred = infer(op, [None if a is None else a.shape for a in inputs],
@@ -104,6 +110,36 @@ def check_op(
             idx = list(grad)
         check_grad(op_name, inputs, attrs, idx, rtol=grad_rtol, atol=grad_atol, eps=eps, train_mode=train_mode)
     return results
+
+
+def _sym_function(op_name: str):
+    for space in (mx.sym, mx.sym._internal):
+        fn = getattr(space, op_name, None)
+        if fn is not None:
+            return fn
+    raise AssertionError(f"no sym function named {op_name}")
+
+
+def _check_symbolic(op_name, inputs, attrs, eager_results, train_mode, rtol, atol):
+    """The op as a graph: composed, JSON round-tripped, compiled; must equal the eager run."""
+    from gluonic.compile import compile_symbol
+
+    names = [f"in{i}" for i in range(len(inputs))]
+    present = [n for n, a in zip(names, inputs) if a is not None]
+    variables = [None if a is None else mx.sym.var(n) for n, a in zip(names, inputs)]
+    sym = _sym_function(op_name)(*variables, **attrs)
+    sym = mx.sym.load_json(sym.tojson())
+    order = sym.list_inputs()
+    assert set(order) <= set(present), f"{op_name}: graph inputs {order} vs given {present}"
+    by_name = {n: torch.from_numpy(np.array(a)) for n, a in zip(names, inputs) if a is not None}
+    graph = compile_symbol(sym, order)
+    mx.random.seed(0)
+    with mx.autograd.train_mode() if train_mode else mx.autograd.predict_mode():
+        outs = graph(*[by_name[n] for n in order])
+    for i, (got, want) in enumerate(zip(outs, eager_results)):
+        got = got.float().numpy() if got.dtype == torch.bfloat16 else got.numpy()
+        np.testing.assert_allclose(got.astype(np.float64), want.astype(np.float64), rtol=rtol, atol=atol,
+                                   err_msg=f"{op_name} output {i}: compiled graph vs eager")
 
 
 def _attr_kwargs(op, inputs, attrs):
