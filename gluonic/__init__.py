@@ -13,6 +13,7 @@ from . import (
     io,
     lr_scheduler,
     metric,
+    model,
     name,
     ndarray,
     optimizer,
@@ -21,10 +22,12 @@ from . import (
     symbol,
     test_utils,
     util,
+    visualization,
 )
 from . import initializer as init
 from . import ndarray as nd
 from . import symbol as sym
+from . import visualization as viz
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 
@@ -52,6 +55,9 @@ __all__ = [
     "gluon",
     "metric",
     "io",
+    "model",
+    "visualization",
+    "viz",
     "optimizer",
     "lr_scheduler",
     "runtime",

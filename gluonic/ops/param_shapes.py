@@ -105,3 +105,29 @@ RULES: dict[str, Callable] = {
 
 for _name, _rule in RULES.items():
     registry.get(_name).infer_inputs = _rule
+
+
+# Output layers: the label's shape follows the data (what MXNet infers, so simple_bind needs no label shape).
+def _softmax_output_label(shapes: Sequence, a) -> Shapes:
+    out = list(shapes)
+    data = shapes[0]
+    if _known(data):
+        if a.multi_output:
+            _fill(out, 1, (data[0], math.prod(data[2:])))
+        elif a.preserve_shape:
+            _fill(out, 1, tuple(data[:-1]))
+        else:  # the softmax runs over data.shape[1:] flattened: one class index per row
+            _fill(out, 1, (data[0],))
+    return out
+
+
+def _same_as_data(shapes: Sequence, a) -> Shapes:
+    out = list(shapes)
+    if _known(shapes[0]):
+        _fill(out, 1, tuple(shapes[0]))
+    return out
+
+
+registry.get("SoftmaxOutput").infer_inputs = _softmax_output_label
+for _name in ("LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"):
+    registry.get(_name).infer_inputs = _same_as_data

@@ -40,6 +40,9 @@ def _attach_methods() -> None:
 
 _attach_methods()
 
+from .creation import *  # noqa: E402,F403  (hand-written functions take precedence)
+from .creation import __all__ as _creation_all  # noqa: E402
+
 
 class _Namespace:
     def __init__(self, functions: dict):
@@ -48,4 +51,4 @@ class _Namespace:
 
 _internal = _Namespace(_FUNCTIONS["_internal"])
 
-__all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "fromjson", "evaluate"]
+__all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "fromjson", "evaluate", *_creation_all]

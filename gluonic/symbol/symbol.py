@@ -461,7 +461,7 @@ def _parse_shape(s) -> tuple:
 def _parse_dtype(s):
     if isinstance(s, str) and s.strip().isdigit():  # MXNet stores __dtype__ as its type code
         return _dtype.from_torch(_dtype.MX_CODE_TYPE[int(s)])
-    return _dtype.np_dtype(s).type
+    return _dtype.from_torch(_dtype.to_torch(s))  # bfloat16 keeps its structured dtype
 
 
 def var(name: str, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, init=None, stype=None,

@@ -58,3 +58,16 @@ def test_infer_shape_matches_execution(golden, case, fn_name, specs, attrs):
     _, out_shapes, _ = sym.infer_shape(**shapes)
     n_out = len([k for k in golden if k.startswith(f"{case}:out")])
     assert [tuple(s) for s in out_shapes[:n_out]] == [golden[f"{case}:out{j}"].shape for j in range(n_out)]
+
+
+def test_creation_and_scalar_helpers():
+    x = mx.sym.var("x")
+    # Symbol '+' is elemwise (same shapes) in MXNet; broadcasting needs broadcast_add
+    out = mx.sym.broadcast_add(mx.sym.maximum(x, 0.5) + mx.sym.ones((2, 3)) * 2, mx.sym.arange(3)) + mx.sym.power(2, x)
+    graph = compile_symbol(out, ["x"])
+    xv = np.random.rand(2, 3).astype(np.float32)
+    got = graph(torch.from_numpy(xv))[0].numpy()
+    np.testing.assert_allclose(got, np.maximum(xv, 0.5) + 2 + np.arange(3) + 2 ** xv, rtol=1e-6)
+    assert "_c" in graph.source  # the creation ops were folded into constants
+    z = mx.sym.zeros((2,)) + mx.sym.full((2,), 3) + mx.sym.eye(2)[0] * 0 + mx.sym.linspace(0, 1, 2)
+    np.testing.assert_allclose(compile_symbol(z, [])()[0].numpy(), [3, 4])
