@@ -7,6 +7,7 @@
 from . import (
     autograd,
     base,
+    callback,
     context,
     executor,
     gluon,
@@ -15,6 +16,7 @@ from . import (
     lr_scheduler,
     metric,
     model,
+    module,
     name,
     ndarray,
     optimizer,
@@ -26,6 +28,7 @@ from . import (
     visualization,
 )
 from . import initializer as init
+from . import module as mod
 from . import ndarray as nd
 from . import symbol as sym
 from . import visualization as viz
@@ -58,6 +61,9 @@ __all__ = [
     "io",
     "model",
     "executor",
+    "callback",
+    "module",
+    "mod",
     "visualization",
     "viz",
     "optimizer",

@@ -131,3 +131,20 @@ def _same_as_data(shapes: Sequence, a) -> Shapes:
 registry.get("SoftmaxOutput").infer_inputs = _softmax_output_label
 for _name in ("LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"):
     registry.get(_name).infer_inputs = _same_as_data
+
+
+def _same_shape(shapes: Sequence, a) -> Shapes:
+    """elemwise_* ops: an unknown input has the other input's shape (as MXNet infers it)."""
+    out = list(shapes)
+    known = [s for s in shapes if _known(s)]
+    if known:
+        for i in range(len(out)):
+            _fill(out, i, tuple(known[0]))
+    return out
+
+
+for _op in registry.all_ops():
+    if _op.name in ("elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div", "_mod", "_power", "_maximum",
+                    "_minimum", "_hypot", "_equal", "_not_equal", "_greater", "_greater_equal", "_lesser",
+                    "_lesser_equal", "_logical_and", "_logical_or", "_logical_xor"):
+        _op.infer_inputs = _same_shape

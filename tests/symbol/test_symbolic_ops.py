@@ -72,3 +72,9 @@ def test_creation_and_scalar_helpers():
     z = mx.sym.zeros((2,)) + mx.sym.full((2,), 3) + mx.sym.linspace(0, 1, 2)
     np.testing.assert_allclose(compile_symbol(z, [])()[0].numpy(), [3, 4])
     np.testing.assert_allclose(compile_symbol(mx.sym.eye(2, k=1), [])()[0].numpy(), [[0, 1], [0, 0]])
+
+
+def test_elemwise_infers_the_other_input_shape_like_mxnet():
+    d, s = mx.sym.var("data"), mx.sym.var("state")
+    arg_shapes, out_shapes, _ = (d + s).infer_shape(data=(1, 3))
+    assert arg_shapes == [(1, 3), (1, 3)] and out_shapes == [(1, 3)]
