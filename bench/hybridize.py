@@ -21,26 +21,6 @@ import time
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _time_ms(fn, rounds: int = 5, min_time: float = 0.3) -> float:
-    fn()
-    fn()
-    n = 1
-    while True:  # calibrate so one round lasts at least min_time / rounds
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        if time.perf_counter() - t0 > min_time / rounds or n > 2000:
-            break
-        n *= 2
-    best = float("inf")
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / n * 1e3)
-    return best
-
-
 def _first_call_ms(make) -> float:
     fn = make()
     t0 = time.perf_counter()
@@ -105,28 +85,12 @@ def _torch_resnet18():
 
 _MXNET_RUNNER = textwrap.dedent(
     """
-    import json, sys, time
+    import json, sys
     sys.path.insert(0, sys.argv[1])
     import mxnet as mx
     from _hybrid_workloads import WORKLOADS, make
+    from _timing import best_ms as time_ms
     only = sys.argv[2].split(",")
-    def time_ms(fn, rounds=5, min_time=0.3):
-        fn(); fn()
-        n = 1
-        while True:
-            t0 = time.perf_counter()
-            for _ in range(n):
-                fn()
-            if time.perf_counter() - t0 > min_time / rounds or n > 2000:
-                break
-            n *= 2
-        best = float("inf")
-        for _ in range(rounds):
-            t0 = time.perf_counter()
-            for _ in range(n):
-                fn()
-            best = min(best, (time.perf_counter() - t0) / n * 1e3)
-        return best
     out = {}
     for name, (_, batches) in WORKLOADS.items():
         if name not in only:
@@ -152,6 +116,7 @@ def main() -> None:
 
     sys.path.insert(0, _HERE)
     from _hybrid_workloads import WORKLOADS, make
+    from _timing import best_ms as _time_ms
 
     mxnet = {}
     if args.mxnet_python:
