@@ -15,12 +15,17 @@ from . import ndarray_format
 _LAZY = {
     "NDArrayIter": "ndarray_iter",
     "ndarray_iter": None,
+    "ImageRecordIter": "image_record_iter",
+    "image_record_iter": None,
     "data_iter": None,
+    "mnist_csv_iter": None,
+    "MNISTIter": "mnist_csv_iter",
+    "CSVIter": "mnist_csv_iter",
     **{
         name: "data_iter"
         for name in (
             "DataDesc", "DataBatch", "DataIter", "ResizeIter", "PrefetchingIter", "MXDataIter",
-            "IteratorNotSupported", "CSVIter", "LibSVMIter", "MNISTIter", "ImageRecordIter",
+            "IteratorNotSupported", "LibSVMIter",
             "ImageRecordIter_v1", "ImageRecordUInt8Iter", "ImageRecordUInt8Iter_v1", "ImageRecordInt8Iter",
             "ImageDetRecordIter",
         )
