@@ -60,18 +60,25 @@ class ImageSet:
         return x, int(self.labels[i])
 
 
-def _rate(make_loader, n: int, epochs: int) -> float:
-    loader = make_loader()
-    for _ in loader:  # warm-up
-        pass
-    best = 0.0
+def _epoch_rate(loader) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    count = 0
+    for x, _y in loader:
+        count += x.shape[0]
+    return count / (time.perf_counter() - t0), count
+
+
+def _rates(make_loaders, n: int, epochs: int) -> list[float]:
+    """Best samples/s of each loader over ``epochs`` epochs, run in alternation (fair on a noisy machine)."""
+    loaders = [make() for make in make_loaders]
+    for loader in loaders:  # warm-up
+        _epoch_rate(loader)
+    best = [0.0] * len(loaders)
     for _ in range(epochs):
-        t0 = time.perf_counter()
-        count = 0
-        for x, _y in loader:
-            count += x.shape[0]
-        best = max(best, count / (time.perf_counter() - t0))
-    assert count == n
+        for i, loader in enumerate(loaders):
+            rate, count = _epoch_rate(loader)
+            assert count == n
+            best[i] = max(best[i], rate)
     return best
 
 
@@ -86,10 +93,10 @@ def main() -> None:
     g_ds, t_ds = ImageSet(args.samples), ImageSet(args.samples, as_torch=True)
     rows = []
     for nw in (0, args.workers):
-        g = _rate(lambda nw=nw: gdata.DataLoader(gdata.SimpleDataset(g_ds), args.batch_size, shuffle=True,
-                                                 num_workers=nw), args.samples, args.epochs)
-        t = _rate(lambda nw=nw: torch.utils.data.DataLoader(t_ds, args.batch_size, shuffle=True, num_workers=nw),
-                  args.samples, args.epochs)
+        g, t = _rates([
+            lambda nw=nw: gdata.DataLoader(gdata.SimpleDataset(g_ds), args.batch_size, shuffle=True, num_workers=nw),
+            lambda nw=nw: torch.utils.data.DataLoader(t_ds, args.batch_size, shuffle=True, num_workers=nw),
+        ], args.samples, args.epochs)
         rows.append((nw, g, t))
     print(f"DataLoader, {args.samples} samples of 3x64x64, batch {args.batch_size}, {os.cpu_count()} CPUs")
     print(f"{'workers':>8} {'gluonic (samples/s)':>20} {'torch (samples/s)':>18} {'gluonic/torch':>14}")

@@ -5,7 +5,7 @@ the protocol (``reset``/``next``/``iter_next``/``getdata``/``getlabel``/``getpad
 ``getindex`` plus ``batch_size``, ``provide_data``, ``provide_label``), and ``ResizeIter``
 and ``PrefetchingIter`` wrap other iterators. ``NDArrayIter`` lives in ``ndarray_iter``.
 
-MXNet's C++ iterators (``MXDataIter``, ``CSVIter``, ``ImageRecordIter``, ``MNISTIter``...)
+MXNet's other C++ iterators (``MXDataIter``, ``LibSVMIter``, ``ImageDetRecordIter``...)
 are not provided; referring to them raises :class:`IteratorNotSupported` with a way out.
 
 >>> import numpy as np, gluonic.io as io
@@ -33,10 +33,7 @@ __all__ = [
     "MXDataIter",
     "IteratorNotSupported",
     "CPP_ITERATORS",
-    "CSVIter",
     "LibSVMIter",
-    "MNISTIter",
-    "ImageRecordIter",
     "ImageRecordIter_v1",
     "ImageRecordUInt8Iter",
     "ImageRecordUInt8Iter_v1",
@@ -430,11 +427,8 @@ _ALTERNATIVE = (
 
 #: MXNet's C++ iterators (``mx.io.<name>``) and a hint for each.
 CPP_ITERATORS = {
-    "CSVIter": "Read the file with numpy.loadtxt / pandas.read_csv, then use mx.io.NDArrayIter.",
     "LibSVMIter": "Read the file with sklearn.datasets.load_svmlight_file, then use mx.io.NDArrayIter "
                   "on dense arrays.",
-    "MNISTIter": "Use mx.gluon.data.vision.MNIST with a DataLoader, or NDArrayIter over the arrays.",
-    "ImageRecordIter": "Use mx.gluon.data.vision.ImageRecordDataset with a DataLoader.",
     "ImageRecordIter_v1": "Use mx.gluon.data.vision.ImageRecordDataset with a DataLoader.",
     "ImageRecordUInt8Iter": "Use mx.gluon.data.vision.ImageRecordDataset with a DataLoader.",
     "ImageRecordUInt8Iter_v1": "Use mx.gluon.data.vision.ImageRecordDataset with a DataLoader.",
@@ -470,10 +464,7 @@ def _make_stub(name: str):
     return creator
 
 
-CSVIter = _make_stub("CSVIter")
 LibSVMIter = _make_stub("LibSVMIter")
-MNISTIter = _make_stub("MNISTIter")
-ImageRecordIter = _make_stub("ImageRecordIter")
 ImageRecordIter_v1 = _make_stub("ImageRecordIter_v1")
 ImageRecordUInt8Iter = _make_stub("ImageRecordUInt8Iter")
 ImageRecordUInt8Iter_v1 = _make_stub("ImageRecordUInt8Iter_v1")

@@ -11,12 +11,23 @@ _nd_namespace.set_symbol_invoke(_symbol_invoke)
 
 
 def _build() -> dict:
-    top, internal = {}, {}
+    """``sym`` functions for every registered name, in MXNet's namespaces (as for ``nd``)."""
+    spaces: dict[str, dict] = {k: {} for k in ("top", "_internal", "contrib", "linalg", "random", "image")}
     for name in _registry.all_names():
         op = _registry.get(name)
-        fn = _make_function(op, name, _symbol_invoke, "gluonic.symbol")
-        (internal if name.startswith("_") else top)[name] = fn
-    return {"top": top, "_internal": internal}
+        for prefix, (sub, top_prefix) in _nd_namespace._PREFIXES.items():
+            if name.startswith(prefix):
+                short = name[len(prefix):]
+                spaces[sub][short] = _make_function(op, short, _symbol_invoke, f"gluonic.symbol.{sub}")
+                spaces["_internal"][name] = _make_function(op, name, _symbol_invoke, "gluonic.symbol._internal")
+                if top_prefix:
+                    spaces["top"][top_prefix + short] = _make_function(op, top_prefix + short, _symbol_invoke,
+                                                                       "gluonic.symbol")
+                break
+        else:
+            fn = _make_function(op, name, _symbol_invoke, "gluonic.symbol")
+            spaces["_internal" if name.startswith("_") else "top"][name] = fn
+    return spaces
 
 
 _FUNCTIONS = _build()
@@ -50,5 +61,9 @@ class _Namespace:
 
 
 _internal = _Namespace(_FUNCTIONS["_internal"])
+contrib = _Namespace(_FUNCTIONS["contrib"])
+linalg = _Namespace(_FUNCTIONS["linalg"])
+random = _Namespace(_FUNCTIONS["random"])
+image = _Namespace(_FUNCTIONS["image"])
 
 __all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "fromjson", "evaluate", *_creation_all]
