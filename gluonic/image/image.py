@@ -17,7 +17,6 @@ module, in the same order as MXNet, so ``random.seed(s)`` gives MXNet's crops.
 """
 from __future__ import annotations
 
-import math
 import os
 import random
 from numbers import Number
@@ -292,50 +291,12 @@ def imrotate(src: NDArray, rotation_degrees, zoom_in: bool = False, zoom_out: bo
 
     ``rotation_degrees``: a number, or one angle per image (NDArray or sequence) for a
     batch. ``zoom_in`` scales so no padding shows; ``zoom_out`` so the whole image fits.
-    Bilinear sampling; outside pixels are 0.
+    Bilinear sampling; outside pixels are 0. (One implementation, shared with
+    ``gluon.data.vision.transforms.Rotate``.)
     """
-    if zoom_in and zoom_out:
-        raise GluonicValueError("imrotate: `zoom_in` and `zoom_out` cannot be both True")
-    if src.dtype != np.float32:
-        raise GluonicTypeError(f"imrotate: only float32 images are supported. Received: {np.dtype(src.dtype).name}")
-    x = src.as_torch()
-    single = x.dim() == 3
-    if single:
-        if not isinstance(rotation_degrees, Number):
-            raise GluonicTypeError("imrotate: when a single image is passed the rotation angle must be a scalar. "
-                                   f"Received: {type(rotation_degrees).__name__}")
-        x = x.unsqueeze(0)
-    elif x.dim() != 4:
-        raise GluonicValueError(f"imrotate: only 3D and 4D inputs are supported. Received: shape {src.shape}")
-    n, _, h, w = x.shape
-    if isinstance(rotation_degrees, Number):
-        angles = torch.full((n,), float(rotation_degrees), dtype=torch.float32)
-    else:
-        angles = torch.as_tensor(np.asarray(rotation_degrees.asnumpy() if isinstance(rotation_degrees, NDArray)
-                                            else rotation_degrees, dtype=np.float32)).reshape(-1)
-    if angles.numel() != n:
-        raise GluonicValueError(f"imrotate: the number of images must equal the number of angles. "
-                                f"Received: {n} images, {angles.numel()} angles")
-    rad = (angles * math.pi / 180).to(x.device)[:, None, None]
-    hs, ws = (h - 1) / 2, (w - 1) / 2
-    hm = (torch.arange(h, dtype=torch.float32, device=x.device)[:, None] - hs).expand(h, w)[None]
-    wm = (torch.arange(w, dtype=torch.float32, device=x.device)[None, :] - ws).expand(h, w)[None]
-    c, s = torch.cos(rad), torch.sin(rad)
-    wr = (wm * c - hm * s) / ws
-    hr = (wm * s + hm * c) / hs
-    scale = torch.ones_like(rad)
-    if zoom_in or zoom_out:
-        rho = math.sqrt(h * h + w * w)
-        ang = math.atan(h / w)
-        x1 = torch.abs(rho * torch.cos(ang + torch.abs(rad)))
-        y1 = torch.abs(rho * torch.sin(ang + torch.abs(rad)))
-        x2 = torch.abs(rho * torch.cos(ang - torch.abs(rad)))
-        y2 = torch.abs(rho * torch.sin(ang - torch.abs(rad)))
-        max_x, max_y = torch.maximum(x1, x2), torch.maximum(y1, y2)
-        scale = torch.maximum(max_x / w, max_y / h) if zoom_out else torch.minimum(w / max_x, h / max_y)
-    grid = torch.stack([wr * scale, hr * scale], dim=-1)
-    out = torch.nn.functional.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
-    return from_torch(out[0] if single else out, src.context)
+    from ..gluon.data.vision.transforms.geometry import imrotate as _imrotate
+
+    return _imrotate(src, rotation_degrees, zoom_in, zoom_out)
 
 
 def random_rotate(src: NDArray, angle_limits, zoom_in: bool = False, zoom_out: bool = False) -> NDArray:
