@@ -214,8 +214,8 @@ _CL = {1: "NWC", 2: "NHWC", 3: "NDHWC"}
 _CF = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 
 
-@pytest.mark.parametrize("nsp, transposed, last, groups", itertools.product([1, 2, 3], [False, True], [False, True],
-                                                                            [1, 2]))
+@pytest.mark.parametrize("nsp, transposed, last, groups", list(itertools.product([1, 2, 3], [False, True], [False, True],
+                                                                            [1, 2])))
 def test_deferred_init_all_layouts(nsp, transposed, last, groups):
     cls = getattr(nn, f"Conv{nsp}D" + ("Transpose" if transposed else ""))
     layout = _CL[nsp] if last else _CF[nsp]
