@@ -1,4 +1,4 @@
-"""``gluon.contrib``: contributed Gluon layers (``contrib.nn``)."""
-from . import nn
+"""``gluon.contrib``: contributed Gluon layers (``contrib.nn``, ``contrib.rnn``)."""
+from . import nn, rnn
 
-__all__ = ["nn"]
+__all__ = ["nn", "rnn"]
