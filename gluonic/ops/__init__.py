@@ -10,6 +10,7 @@ from . import shape, indexing, join  # noqa: E402,F401
 from . import dense, conv, pool, activation, softmax, dropout, norm, sequence  # noqa: E402,F401
 from . import random, loss_ops  # noqa: E402,F401
 from . import image  # noqa: E402,F401
+from . import rnn  # noqa: E402,F401
 
 # Last: attaches backward shape rules to ops registered above.
 from . import param_shapes  # noqa: E402,F401

@@ -148,3 +148,25 @@ for _op in registry.all_ops():
                     "_minimum", "_hypot", "_equal", "_not_equal", "_greater", "_greater_equal", "_lesser",
                     "_lesser_equal", "_logical_and", "_logical_or", "_logical_xor"):
         _op.infer_inputs = _same_shape
+
+
+def _rnn(shapes: Sequence, a) -> Shapes:
+    """RNN: the packed parameters vector and the initial states follow data (T, N, I) and the attrs."""
+    from .rnn import rnn_param_size
+
+    out = list(shapes)
+    data = shapes[0]
+    if _known(data) and len(data) == 3:
+        d = 2 if a.bidirectional else 1
+        rec = a.projection_size or a.state_size
+        _fill(out, 1, (rnn_param_size(a.mode, data[2], a.state_size, a.num_layers, a.bidirectional,
+                                      a.projection_size),))
+        _fill(out, 2, (a.num_layers * d, data[1], rec))
+        if a.mode == "lstm":
+            _fill(out, 3, (a.num_layers * d, data[1], a.state_size))
+        if a.use_sequence_length:
+            _fill(out, 4, (data[1],))
+    return out
+
+
+registry.get("RNN").infer_inputs = _rnn
