@@ -16,4 +16,6 @@ from .rnn_cell import (
 )
 
 __all__ = ["rnn_cell", "RecurrentCell", "HybridRecurrentCell", "RNNCell", "LSTMCell", "GRUCell", "SequentialRNNCell",
-           "HybridSequentialRNNCell", "DropoutCell", "ModifierCell", "ZoneoutCell", "ResidualCell", "BidirectionalCell"]
+           "HybridSequentialRNNCell", "DropoutCell", "ModifierCell", "ZoneoutCell", "ResidualCell", "BidirectionalCell",
+           "RNN", "LSTM", "GRU"]
+from .rnn_layer import GRU, LSTM, RNN
