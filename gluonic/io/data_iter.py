@@ -181,7 +181,23 @@ class DataIter:
         """The number of filler examples at the end of the current batch."""
 
 
-class ResizeIter(DataIter):
+class _BatchBackedIter(DataIter):
+    """An iterator whose getters read ``self.current_batch`` (the batch ``iter_next`` fetched)."""
+
+    def getdata(self):
+        return self.current_batch.data
+
+    def getlabel(self):
+        return self.current_batch.label
+
+    def getindex(self):
+        return self.current_batch.index
+
+    def getpad(self):
+        return self.current_batch.pad
+
+
+class ResizeIter(_BatchBackedIter):
     """Present ``data_iter`` as an epoch of exactly ``size`` batches (MXNet: ``mx.io.ResizeIter``).
 
     When ``data_iter`` runs out before ``size`` batches it is reset and continues.
@@ -231,17 +247,6 @@ class ResizeIter(DataIter):
         self.cur += 1
         return True
 
-    def getdata(self):
-        return self.current_batch.data
-
-    def getlabel(self):
-        return self.current_batch.label
-
-    def getindex(self):
-        return self.current_batch.index
-
-    def getpad(self):
-        return self.current_batch.pad
 
 
 class _Prefetcher:
@@ -299,7 +304,7 @@ class _Prefetcher:
             self.thread.join(timeout=5.0)
 
 
-class PrefetchingIter(DataIter):
+class PrefetchingIter(_BatchBackedIter):
     """Fetch the next batch of one or more iterators in background threads (MXNet: ``mx.io.PrefetchingIter``).
 
     Each batch joins the batches of all ``iters`` (their data lists, then their label
@@ -401,17 +406,6 @@ class PrefetchingIter(DataIter):
             return self.current_batch
         raise StopIteration
 
-    def getdata(self):
-        return self.current_batch.data
-
-    def getlabel(self):
-        return self.current_batch.label
-
-    def getindex(self):
-        return self.current_batch.index
-
-    def getpad(self):
-        return self.current_batch.pad
 
 
 # ---------------------------------------------------------------- MXNet's C++ iterators
