@@ -72,10 +72,3 @@ def context_of(inputs: Sequence[Any], attrs) -> Context:
             return x._ctx
     ctx = getattr(attrs, "ctx", None)
     return as_context(ctx) if ctx else current_context()
-
-
-def invoke(op: Op, inputs, attrs, out=None):
-    """Run ``op`` on NDArrays (see :func:`gluonic.ndarray.ndarray.invoke`)."""
-    from .ndarray import invoke as _invoke_nd
-
-    return _invoke_nd(op, inputs, attrs, out)
