@@ -85,8 +85,13 @@ def _exact_tensors(args):
     return tensors
 
 
-def build(module_name: str) -> dict[str, dict[str, Callable]]:
-    """``{"top": {name: function}, "random": {...}, ...}`` for every registered op name."""
+def build(module_name: str, factory: Callable = None) -> dict[str, dict[str, Callable]]:
+    """``{"top": {name: function}, "random": {...}, ...}`` for every registered op name.
+
+    ``factory(op, public_name, module)`` makes one function (default: the ``nd`` one);
+    ``sym`` builds its namespaces with the same routing and its own factory.
+    """
+    factory = factory or make_nd_function
     top: dict[str, Any] = {}
     subs: dict[str, dict[str, Any]] = {k: {} for k in ("op", "_internal", "random", "linalg", "contrib", "image")}
     for name in registry.all_names():
@@ -94,13 +99,13 @@ def build(module_name: str) -> dict[str, dict[str, Callable]]:
         for prefix, (sub, top_prefix) in _PREFIXES.items():
             if name.startswith(prefix):
                 short = name[len(prefix):]
-                subs[sub][short] = make_nd_function(op, short, f"{module_name}.{sub}")
-                subs["_internal"][name] = make_nd_function(op, name, f"{module_name}._internal")
+                subs[sub][short] = factory(op, short, f"{module_name}.{sub}")
+                subs["_internal"][name] = factory(op, name, f"{module_name}._internal")
                 if top_prefix:
-                    top[top_prefix + short] = make_nd_function(op, top_prefix + short, module_name)
+                    top[top_prefix + short] = factory(op, top_prefix + short, module_name)
                 break
         else:
-            fn = make_nd_function(op, name, module_name if not name.startswith("_") else f"{module_name}._internal")
+            fn = factory(op, name, module_name if not name.startswith("_") else f"{module_name}._internal")
             if name.startswith("_"):
                 subs["_internal"][name] = fn
             else:

@@ -1,6 +1,5 @@
 """``mx.sym``: symbolic graphs built from the same op registry as ``mx.nd``."""
 from ..ndarray import _namespace as _nd_namespace
-from ..ops import registry as _registry
 from ..ops.signature import make_function as _make_function
 from . import evaluate
 from ._compose import symbol_invoke as _symbol_invoke
@@ -10,27 +9,8 @@ from .symbol import Group, Symbol, Variable, var
 _nd_namespace.set_symbol_invoke(_symbol_invoke)
 
 
-def _build() -> dict:
-    """``sym`` functions for every registered name, in MXNet's namespaces (as for ``nd``)."""
-    spaces: dict[str, dict] = {k: {} for k in ("top", "_internal", "contrib", "linalg", "random", "image")}
-    for name in _registry.all_names():
-        op = _registry.get(name)
-        for prefix, (sub, top_prefix) in _nd_namespace._PREFIXES.items():
-            if name.startswith(prefix):
-                short = name[len(prefix):]
-                spaces[sub][short] = _make_function(op, short, _symbol_invoke, f"gluonic.symbol.{sub}")
-                spaces["_internal"][name] = _make_function(op, name, _symbol_invoke, "gluonic.symbol._internal")
-                if top_prefix:
-                    spaces["top"][top_prefix + short] = _make_function(op, top_prefix + short, _symbol_invoke,
-                                                                       "gluonic.symbol")
-                break
-        else:
-            fn = _make_function(op, name, _symbol_invoke, "gluonic.symbol")
-            spaces["_internal" if name.startswith("_") else "top"][name] = fn
-    return spaces
-
-
-_FUNCTIONS = _build()
+_FUNCTIONS = _nd_namespace.build(
+    "gluonic.symbol", lambda op, name, module: _make_function(op, name, _symbol_invoke, module))
 globals().update(_FUNCTIONS["top"])
 
 
