@@ -81,9 +81,19 @@ class CachedGraph:
         else:
             outs = self.fn(*tensors)
         wrapped = []
+        seen: list = []
         for r in outs:
-            if r._base is not None or _is_one_of(r, tensors):
-                r = r.clone()  # results never alias inputs or parameters
+            # Results never alias inputs, parameters or each other; a view of a graph-internal
+            # tensor (the decoder's reshape of its matmul) is handed out without a copy.
+            if r._base is not None or seen:
+                base = _storage_owner(r)
+                if _is_one_of(base, seen) or any(base is _storage_owner(t) for t in tensors):
+                    r = r.clone()
+                seen.append(_storage_owner(r))
+            elif _is_one_of(r, tensors):
+                r = r.clone()
+            else:
+                seen.append(r)
             wrapped.append(_wrap(r, ctx))
         if self.out_fmt == 0:
             return wrapped[0]
@@ -95,6 +105,10 @@ def _any_requires_grad(tensors) -> bool:
         if t.requires_grad:
             return True
     return False
+
+
+def _storage_owner(t):
+    return t._base if t._base is not None else t
 
 
 def _is_one_of(r, tensors) -> bool:

@@ -63,7 +63,7 @@ def run_wrapped(op, tensors, ctx, attrs, out=None):
     """Run ``op`` on tensors and wrap the result(s) as NDArrays on ``ctx`` (or write ``out``)."""
     result = run_impl(op, tensors, attrs)
     if result.__class__ is torch.Tensor or isinstance(result, torch.Tensor):
-        if result._base is not None or _is_input(result, tensors):
+        if _aliases_input(result, tensors):
             result = result.clone()  # operators return new arrays in MXNet, never views of their inputs
         if out is None:
             x = _new(NDArray)
@@ -71,7 +71,7 @@ def run_wrapped(op, tensors, ctx, attrs, out=None):
             x._ctx = ctx
             return x
         return _write_out(op, out, result)
-    result = [r.clone() if r._base is not None or _is_input(r, tensors) else r for r in result]
+    result = [r.clone() if _aliases_input(r, tensors) else r for r in result]
     if out is None:
         return [_wrap(r, ctx) for r in result]
     outs = out if isinstance(out, (list, tuple)) else [out]
@@ -80,9 +80,16 @@ def run_wrapped(op, tensors, ctx, attrs, out=None):
     return out
 
 
-def _is_input(r: torch.Tensor, tensors) -> bool:
+def _aliases_input(r: torch.Tensor, tensors) -> bool:
+    """Whether ``r`` shares memory with one of ``tensors`` (a view of an op-internal tensor does not)."""
+    base = r._base
+    if base is None:
+        for t in tensors:
+            if r is t or (t is not None and t._base is r):
+                return True
+        return False
     for t in tensors:
-        if r is t:
+        if t is not None and (base is t or base is t._base):
             return True
     return False
 

@@ -3,7 +3,10 @@
 MXNet infers ``weight`` of FullyConnected from ``data`` and ``num_hidden``; Gluon's
 deferred initialization and symbolic ``infer_shape`` rely on it. A rule receives the
 input shapes (``None`` or a tuple with ``0`` for unknown dimensions) and the parsed
-attributes and returns the shapes it can complete (others unchanged).
+attributes (and the op's output shapes, as far as they are known) and returns the
+input shapes it can complete (others unchanged). Output-driven rules (``Reshape``,
+``_rnn_param_concat``) let a fused RNN layer's per-gate weights be inferred from the
+packed parameter vector that ``RNN`` infers from its data, as in MXNet.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ def _channels_last(layout: str | None) -> bool:
     return bool(layout) and layout[-1] == "C"
 
 
-def _fully_connected(shapes: Sequence, a) -> Shapes:
+def _fully_connected(shapes: Sequence, a, outs: Sequence = ()) -> Shapes:
     out = list(shapes)
     data = shapes[0]
     if _known(data):
@@ -38,7 +41,7 @@ def _fully_connected(shapes: Sequence, a) -> Shapes:
     return out
 
 
-def _convolution(shapes: Sequence, a) -> Shapes:
+def _convolution(shapes: Sequence, a, outs: Sequence = ()) -> Shapes:
     out = list(shapes)
     data = shapes[0]
     if _known(data) if data is not None else False:
@@ -52,7 +55,7 @@ def _convolution(shapes: Sequence, a) -> Shapes:
     return out
 
 
-def _deconvolution(shapes: Sequence, a) -> Shapes:
+def _deconvolution(shapes: Sequence, a, outs: Sequence = ()) -> Shapes:
     out = list(shapes)
     data = shapes[0]
     if _known(data):
@@ -66,7 +69,7 @@ def _deconvolution(shapes: Sequence, a) -> Shapes:
 
 
 def _per_channel(axis_of: Callable, count: int) -> Callable:
-    def rule(shapes: Sequence, a) -> Shapes:
+    def rule(shapes: Sequence, a, outs: Sequence = ()) -> Shapes:
         out = list(shapes)
         data = shapes[0]
         if _known(data):
@@ -78,13 +81,13 @@ def _per_channel(axis_of: Callable, count: int) -> Callable:
     return rule
 
 
-def _embedding(shapes: Sequence, a) -> Shapes:
+def _embedding(shapes: Sequence, a, outs: Sequence = ()) -> Shapes:
     out = list(shapes)
     _fill(out, 1, (a.input_dim, a.output_dim))
     return out
 
 
-def _leaky_relu(shapes: Sequence, a) -> Shapes:
+def _leaky_relu(shapes: Sequence, a, outs: Sequence = ()) -> Shapes:
     out = list(shapes)
     if a.act_type == "prelu" and len(out) > 1 and _known(shapes[0]) and len(shapes[0]) > 1:
         _fill(out, 1, (shapes[0][1],))
@@ -108,7 +111,7 @@ for _name, _rule in RULES.items():
 
 
 # Output layers: the label's shape follows the data (what MXNet infers, so simple_bind needs no label shape).
-def _softmax_output_label(shapes: Sequence, a) -> Shapes:
+def _softmax_output_label(shapes: Sequence, a, outs: Sequence = ()) -> Shapes:
     out = list(shapes)
     data = shapes[0]
     if _known(data):
@@ -121,7 +124,7 @@ def _softmax_output_label(shapes: Sequence, a) -> Shapes:
     return out
 
 
-def _same_as_data(shapes: Sequence, a) -> Shapes:
+def _same_as_data(shapes: Sequence, a, outs: Sequence = ()) -> Shapes:
     out = list(shapes)
     if _known(shapes[0]):
         _fill(out, 1, tuple(shapes[0]))
@@ -133,7 +136,7 @@ for _name in ("LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressi
     registry.get(_name).infer_inputs = _same_as_data
 
 
-def _same_shape(shapes: Sequence, a) -> Shapes:
+def _same_shape(shapes: Sequence, a, outs: Sequence = ()) -> Shapes:
     """elemwise_* ops: an unknown input has the other input's shape (as MXNet infers it)."""
     out = list(shapes)
     known = [s for s in shapes if _known(s)]
@@ -150,7 +153,7 @@ for _op in registry.all_ops():
         _op.infer_inputs = _same_shape
 
 
-def _rnn(shapes: Sequence, a) -> Shapes:
+def _rnn(shapes: Sequence, a, outs: Sequence = ()) -> Shapes:
     """RNN: the packed parameters vector and the initial states follow data (T, N, I) and the attrs."""
     from .rnn import rnn_param_size
 
@@ -170,3 +173,38 @@ def _rnn(shapes: Sequence, a) -> Shapes:
 
 
 registry.get("RNN").infer_inputs = _rnn
+
+
+def _reshape_back(shapes: Sequence, a, outs: Sequence = ()) -> Shapes:
+    """Reshape: an input with one unknown dimension takes it from the known output size."""
+    out = list(shapes)
+    data = shapes[0] if shapes else None
+    if outs and _known(outs[0]) and data is not None and sum(d == 0 for d in data) == 1:
+        rest = math.prod(d for d in data if d > 0)
+        total = math.prod(outs[0])
+        if rest and total % rest == 0:
+            out[0] = tuple(total // rest if d == 0 else d for d in data)
+    return out
+
+
+def _rnn_param_concat(shapes: Sequence, a, outs: Sequence = ()) -> Shapes:
+    """_rnn_param_concat of 1-D pieces: the unknown pieces share what the known total leaves, equally.
+
+    (The unknown pieces of a fused layer are the first layer's ``i2h`` weights, one per direction,
+    which have equal sizes.)
+    """
+    out = list(shapes)
+    if not outs or not _known(outs[0]) or len(outs[0]) != 1:
+        return out
+    unknown = [i for i, s in enumerate(shapes) if not _known(s)]
+    if not unknown or any(s is not None and len(s) != 1 for s in shapes):
+        return out
+    left = outs[0][0] - sum(s[0] for s in shapes if _known(s))
+    if left > 0 and left % len(unknown) == 0:
+        for i in unknown:
+            out[i] = (left // len(unknown),)
+    return out
+
+
+registry.get("Reshape").infer_inputs = _reshape_back
+registry.get("_rnn_param_concat").infer_inputs = _rnn_param_concat

@@ -219,14 +219,15 @@ class Symbol:
         for n in nodes:
             if n.op is None:
                 shapes[(id(n), 0)] = known.get(n.name)
-        for _ in range(3):  # forward passes with backward completion; converge in 1-2 for nets
+        for _ in range(8):  # forward passes with backward completion; nets converge in 1-2, fused RNNs in 4
             changed = False
             for n in nodes:
                 if n.op is None:
                     continue
                 in_shapes = [shapes.get((id(c), i)) for c, i in n.inputs]
                 if n.op.infer_inputs is not None and not all(_is_known(s) for s in in_shapes):
-                    completed = n.op.infer_inputs(in_shapes, n.attrs)
+                    out_shapes = [shapes.get((id(n), i)) for i in range(n.num_outputs())]
+                    completed = n.op.infer_inputs(in_shapes, n.attrs, out_shapes)
                     for (c, i), old, new in zip(n.inputs, in_shapes, completed):
                         if new is not None and not _is_known(old) and _is_known(new):
                             shapes[(id(c), i)] = tuple(new)

@@ -156,6 +156,22 @@ def test_deferred_init_and_begin_state():
         layer(x, [mx.nd.zeros((4, 3, 3)), mx.nd.zeros((4, 3, 3))])
 
 
+@pytest.mark.parametrize("make", [lambda: rnn.LSTM(8, 2, bidirectional=True, projection_size=3),
+                                  lambda: rnn.GRU(5, 2, layout="NTC"), lambda: rnn.RNN(4, 1, bidirectional=True)])
+def test_symbolic_infer_shape_of_bare_layer(make):
+    # RNN infers the packed vector from data; _rnn_param_concat and Reshape carry it back to each
+    # gate's weight, so a layer called on a bare Symbol gets every parameter shape, as in MXNet.
+    layer = make()
+    out = layer(mx.sym.var("data"))
+    args, outs, _ = out.infer_shape(data=(5, 3, 4))
+    shapes = dict(zip(out.list_arguments(), args))
+    layer.initialize()
+    layer(mx.nd.ones((5, 3, 4)))
+    for name, p in layer.collect_params().items():
+        assert shapes[name] == p.shape, name
+    assert outs[0] == layer(mx.nd.ones((5, 3, 4))).shape
+
+
 def test_lstm_state_clip():
     # MXNet 1.9's CPU kernel silently ignores the clip (cuDNN honours it); gluonic always clips.
     rng = np.random.RandomState(5)
