@@ -37,6 +37,14 @@ def _wrap(t: torch.Tensor, ctx: Context) -> NDArray:
     return x
 
 
+def _wrap_as(cls, t: torch.Tensor, ctx: Context):
+    """Wrap a tensor as ``cls`` (NDArray or a subclass such as ``mx.np.ndarray``) without copying."""
+    x = _new(cls)
+    x._tensor = t
+    x._ctx = ctx
+    return x
+
+
 def invoke(op, inputs, attrs, out=None):
     """Run registered ``op`` on NDArrays ``inputs`` (None for absent optional inputs).
 
@@ -45,35 +53,41 @@ def invoke(op, inputs, attrs, out=None):
     """
     tensors = []
     ctx = None
+    cls = NDArray
     for x in inputs:
         if isinstance(x, NDArray):
             tensors.append(x._tensor)
             if ctx is None:
                 ctx = x._ctx
+                cls = x.__class__
         elif x is None:
             tensors.append(None)
         else:
             raise GluonicTypeError(f"Operator {op.name}: inputs must be NDArrays. Received: {type(x).__name__}")
     if ctx is None:
         ctx = context_of(inputs, attrs)
-    return run_wrapped(op, tensors, ctx, attrs, out)
+    return run_wrapped(op, tensors, ctx, attrs, out, cls)
 
 
-def run_wrapped(op, tensors, ctx, attrs, out=None):
-    """Run ``op`` on tensors and wrap the result(s) as NDArrays on ``ctx`` (or write ``out``)."""
+def run_wrapped(op, tensors, ctx, attrs, out=None, cls=None):
+    """Run ``op`` on tensors and wrap the result(s) as NDArrays on ``ctx`` (or write ``out``).
+
+    ``cls`` is the array class of the results: that of the first input array (so legacy
+    operators applied to ``mx.np.ndarray`` inputs return ``mx.np.ndarray``), NDArray by default.
+    """
     result = run_impl(op, tensors, attrs)
     if result.__class__ is torch.Tensor or isinstance(result, torch.Tensor):
         if _aliases_input(result, tensors):
             result = result.clone()  # operators return new arrays in MXNet, never views of their inputs
         if out is None:
-            x = _new(NDArray)
+            x = _new(cls or NDArray)
             x._tensor = result
             x._ctx = ctx
             return x
         return _write_out(op, out, result)
     result = [r.clone() if _aliases_input(r, tensors) else r for r in result]
     if out is None:
-        return [_wrap(r, ctx) for r in result]
+        return [_wrap_as(cls or NDArray, r, ctx) for r in result]
     outs = out if isinstance(out, (list, tuple)) else [out]
     for o, r in zip(outs, result):
         _write_out(op, o, r)
@@ -133,7 +147,7 @@ def _binary(self, other, tensor_op: str, scalar_op: str):
                 raise op_error(op, e, (t1, t2)) from e
         else:
             r = run_impl(op, (t1, t2), None)
-        x = _new(NDArray)
+        x = _new(self.__class__)
         x._tensor = r
         x._ctx = self._ctx
         return x
@@ -203,7 +217,7 @@ class NDArray:
 
     @property
     def T(self) -> NDArray:
-        return _wrap(self._tensor.permute(*reversed(range(self._tensor.dim()))), self._ctx)
+        return _wrap_as(self.__class__, self._tensor.permute(*reversed(range(self._tensor.dim()))), self._ctx)
 
     @property
     def handle(self):
@@ -268,7 +282,7 @@ class NDArray:
         t = self._tensor.to(ctx.torch_device, copy=True)
         if not recording.get():
             t = t.detach()
-        return _wrap(t, ctx)
+        return _wrap_as(self.__class__, t, ctx)
 
     def as_in_context(self, context: Context) -> NDArray:
         """This array if already on ``context``, else a copy there."""
@@ -307,11 +321,11 @@ class NDArray:
     @property
     def grad(self) -> NDArray | None:
         g = self._tensor.grad
-        return None if g is None else _wrap(g, self._ctx)
+        return None if g is None else _wrap_as(self.__class__, g, self._ctx)
 
     def detach(self) -> NDArray:
         """The same data, cut from the autograd graph."""
-        return _wrap(self._tensor.detach(), self._ctx)
+        return _wrap_as(self.__class__, self._tensor.detach(), self._ctx)
 
     def backward(self, out_grad: NDArray | None = None, retain_graph: bool = False, train_mode: bool = True):
         """Backpropagate from this array (``out_grad`` defaults to ones)."""
@@ -368,7 +382,7 @@ class NDArray:
         # Without NumPy shape semantics MXNet has no 0-d results: x[1, 2] has shape (1,).
         if r.dim() == 0 and t.dim() != 0 and not _np_shape.get():
             r = r.reshape(1)
-        return _wrap(r, self._ctx)
+        return _wrap_as(self.__class__, r, self._ctx)
 
     # ----------------------------------------------------------------- python protocol
     def __len__(self) -> int:
@@ -418,7 +432,7 @@ class NDArray:
         self._tensor = torch.from_numpy(state["data"]).to(dtype=dtype, device=self._ctx.torch_device)
 
     def __reduce__(self):
-        return (_rebuild, (self.__getstate__(),))
+        return (_rebuild, (self.__getstate__(), self.__class__))
 
     # ----------------------------------------------------------------- arithmetic
     def __add__(self, o):
@@ -523,20 +537,20 @@ class NDArray:
                 r = self._tensor.reshape(shape)
                 if r.requires_grad and not recording.get():
                     r = r.detach()
-                return _wrap(r, self._ctx)
+                return _wrap_as(self.__class__, r, self._ctx)
             except RuntimeError:
                 pass  # the Reshape op below reports the error MXNet-style
         if shape:
             kwargs["shape"] = shape
         op = _op("Reshape")
         # Unlike the Reshape operator, the method returns a view sharing memory (as in MXNet).
-        return _wrap(run_impl(op, (self._tensor,), op.parse_attrs(kwargs)), self._ctx)
+        return _wrap_as(self.__class__, run_impl(op, (self._tensor,), op.parse_attrs(kwargs)), self._ctx)
 
     def zeros_like(self) -> NDArray:
-        return _wrap(torch.zeros_like(self._tensor.detach()), self._ctx)
+        return _wrap_as(self.__class__, torch.zeros_like(self._tensor.detach()), self._ctx)
 
     def ones_like(self) -> NDArray:
-        return _wrap(torch.ones_like(self._tensor.detach()), self._ctx)
+        return _wrap_as(self.__class__, torch.ones_like(self._tensor.detach()), self._ctx)
 
 
 def _is_plain_shape(shape) -> bool:
@@ -548,8 +562,8 @@ def _is_plain_shape(shape) -> bool:
     return minus_one <= 1
 
 
-def _rebuild(state) -> NDArray:
-    x = _new(NDArray)
+def _rebuild(state, cls=None) -> NDArray:
+    x = _new(cls or NDArray)
     x.__setstate__(state)
     return x
 

@@ -161,6 +161,18 @@ def register(
     return deco
 
 
+def add_aliases(name: str, *aliases: str) -> Op:
+    """Make an existing operator answer to more names (``_npx_relu`` for ``relu``: MXNet's NumPy
+    front end records the legacy operators under ``_npx_*`` names in its symbol files)."""
+    op = get(name)
+    for key in aliases:
+        if key in _REGISTRY:
+            raise ValueError(f"operator name {key!r} registered twice")
+        _REGISTRY[key] = op
+    op.aliases = op.aliases + tuple(aliases)
+    return op
+
+
 def get(name: str) -> Op:
     """The op registered under ``name`` or one of its aliases."""
     try:

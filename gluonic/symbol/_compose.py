@@ -58,7 +58,9 @@ def compose(op, inputs, attr_kwargs: dict, name: str | None = None) -> Symbol:
     node = _Node(op, node_name, attrs, raw, entries, None if op.variadic else tuple(present),
                  {k: str(v) for k, v in user_attrs.items()})
     n_out = node.num_outputs()
-    return Symbol([(node, i) for i in range(n_out)])
+    # The result's class follows the first symbolic input (np-mode ``_Symbol`` stays ``_Symbol``).
+    cls = next((x.__class__ for x in inputs if isinstance(x, Symbol)), Symbol)
+    return cls([(node, i) for i in range(n_out)])
 
 
 def symbol_invoke(op, inputs, attr_kwargs, out, name):

@@ -106,7 +106,7 @@ class Symbol:
         return f"<Symbol group [{', '.join(n.name for n, _ in self._outputs)}]>"
 
     def __iter__(self) -> Iterator[Symbol]:
-        return (Symbol([o]) for o in self._outputs)
+        return (self.__class__([o]) for o in self._outputs)
 
     def __len__(self) -> int:
         return len(self._outputs)
@@ -121,15 +121,15 @@ class Symbol:
                 raise GluonicValueError(f"There are multiple outputs with name '{index}'")
             index = matches[0]
         if isinstance(index, slice):
-            return Symbol(self._outputs[index])
+            return self.__class__(self._outputs[index])
         if not isinstance(index, int):
             raise GluonicTypeError(f"Symbol index must be an int, slice or output name. Received: {index!r}")
         if index >= len(self._outputs) or index < -len(self._outputs):
             raise IndexError(f"Symbol has {len(self._outputs)} outputs. Received: index {index}")
-        return Symbol([self._outputs[index]])
+        return self.__class__([self._outputs[index]])
 
     def __copy__(self) -> Symbol:
-        return Symbol(list(self._outputs))
+        return self.__class__(list(self._outputs))
 
     def __deepcopy__(self, memo) -> Symbol:
         return self.__copy__()

@@ -1,0 +1,125 @@
+"""The plumbing every ``mx.np`` function shares: calling a registry op on np arrays or np symbols.
+
+``call(op_name, inputs, **attrs)`` is the one entry point: on ``mx.np.ndarray`` inputs the
+op runs eagerly and returns ``mx.np.ndarray``; on ``_Symbol`` inputs (a hybridized block
+being traced) it records a graph node. Python scalars, lists and NumPy arrays given as
+array inputs are converted with :func:`as_array` first.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as onp
+import torch
+
+from .. import _dtype
+from ..base import GluonicTypeError
+from ..context import Context, as_context, current_context
+from ..ndarray.ndarray import NDArray, _wrap_as, run_wrapped
+from ..ops import registry
+
+_OPS: dict = {}
+
+
+def op(name: str):
+    """The registry entry ``name`` (cached)."""
+    o = _OPS.get(name)
+    if o is None:
+        o = _OPS[name] = registry.get(name)
+    return o
+
+
+def ndarray_class():
+    from ._array import ndarray
+
+    return ndarray
+
+
+def is_symbol(x) -> bool:
+    return getattr(x, "_is_symbol", False)
+
+
+def call(op_name: str, inputs, ctx: Context | None = None, out=None, **attrs):
+    """Run registry op ``op_name`` on ``inputs`` with ``attrs``; np arrays in, np arrays out.
+
+    ``inputs`` may hold None for absent optional inputs. ``ctx`` places the result of an
+    op without array inputs (creation ops). ``out`` (an np array) receives the result.
+    """
+    o = op(op_name)
+    if any(is_symbol(x) for x in inputs if x is not None):
+        from ..symbol._compose import compose
+        from ..symbol.numpy import _Symbol
+
+        syms = [x if x is None or is_symbol(x) else _constant_symbol(x) for x in inputs]
+        if not syms or not isinstance(next((s for s in syms if s is not None), None), _Symbol):
+            syms = [s if s is None or isinstance(s, _Symbol) else _Symbol(s._outputs) for s in syms]
+        return compose(o, syms, _attr_strings(attrs))
+    cls = ndarray_class()
+    tensors = []
+    for x in inputs:
+        if x is None:
+            tensors.append(None)
+            continue
+        if not isinstance(x, NDArray):
+            x = as_array(x, ctx=ctx)
+        tensors.append(x._tensor)
+        if ctx is None:
+            ctx = x._ctx
+    ctx = as_context(ctx) if ctx is not None else current_context()
+    parsed = o.parse_attrs(attrs) if (attrs or o.attrs is not None) else None
+    return run_wrapped(o, tensors, ctx, parsed, out, cls)
+
+
+def _attr_strings(attrs: dict) -> dict:
+    return {k: v for k, v in attrs.items() if v is not None or k in ("axis", "dtype")}
+
+
+def _constant_symbol(x):
+    raise GluonicTypeError(
+        "While tracing a hybridized block, np functions take Symbols (the block's inputs and parameters) "
+        f"or Python scalars; arrays created outside the block cannot be captured. Received: {type(x).__name__}")
+
+
+def default_float():
+    """The float dtype lists and Python floats become (float32, as in MXNet's np)."""
+    return onp.float32
+
+
+def as_array(x, dtype=None, ctx: Context | None = None):
+    """``x`` as an ``mx.np.ndarray`` (no copy when it already is one of the right dtype).
+
+    Python lists/scalars become float32 unless ``dtype`` says otherwise (MXNet's np
+    default); NumPy arrays keep their dtype (float64 included, as in MXNet).
+    """
+    cls = ndarray_class()
+    if isinstance(x, NDArray):
+        if dtype is not None and _dtype.np_dtype(dtype) != _dtype.np_dtype(x._tensor.dtype):
+            x = x.astype(dtype)
+        if x.__class__ is not cls:
+            x = _wrap_as(cls, x._tensor, x._ctx)
+        return x
+    ctx = as_context(ctx) if ctx is not None else current_context()
+    if isinstance(x, onp.ndarray) or isinstance(x, onp.generic):
+        a = onp.asarray(x)
+        if a.dtype == object or a.dtype.names:
+            raise GluonicTypeError(f"Cannot build an mx.np.ndarray from NumPy dtype {a.dtype}")
+        target = dtype if dtype is not None else a.dtype
+    elif isinstance(x, torch.Tensor):
+        return _wrap_as(cls, x.detach().to(ctx.torch_device, _dtype.to_torch(dtype) if dtype else x.dtype), ctx)
+    else:
+        try:
+            a = onp.asarray(x)
+        except (ValueError, TypeError) as e:
+            raise GluonicTypeError(f"Cannot convert to an mx.np.ndarray: {e}. Received: {type(x).__name__}") from None
+        if a.dtype == object:
+            raise GluonicTypeError(f"Cannot convert to an mx.np.ndarray (ragged or non-numeric data). Received: "
+                                   f"{x!r:.80}")
+        target = dtype if dtype is not None else default_float()
+    target = _dtype.to_torch(target)
+    t = torch.from_numpy(onp.array(a, order="C", copy=True))
+    return _wrap_as(cls, t.to(device=ctx.torch_device, dtype=target), ctx)
+
+
+def is_scalar(x) -> bool:
+    """A Python/NumPy number (bool included), i.e. what MXNet's ``*_scalar`` ops take."""
+    return isinstance(x, (numbers.Number, onp.generic)) and not isinstance(x, onp.ndarray)
