@@ -5,6 +5,8 @@ import contextvars
 
 recording: contextvars.ContextVar[bool] = contextvars.ContextVar("gluonic_recording", default=False)
 training: contextvars.ContextVar[bool] = contextvars.ContextVar("gluonic_training", default=False)
+#: True while a hybridized block's code is traced into a graph (np creation functions then record nodes).
+tracing_graph: contextvars.ContextVar[bool] = contextvars.ContextVar("gluonic_tracing_graph", default=False)
 
 
 def is_recording() -> bool:

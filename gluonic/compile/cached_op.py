@@ -15,7 +15,7 @@ import torch
 
 from .._state import recording, training
 from ..base import GluonicValueError
-from ..ndarray.ndarray import _wrap
+from ..ndarray.ndarray import _wrap, _wrap_as
 from .codegen import CompiledGraph, compile_symbol
 
 __all__ = ["CachedGraph", "hybridize_enabled"]
@@ -44,8 +44,9 @@ def signature(flat: list, fmt) -> tuple:
 class CachedGraph:
     """One traced and compiled graph of a block, for one input signature."""
 
-    def __init__(self, block, present: list, fmt, backend: str | None, backend_opts: dict | None = None):
-        inputs, out, out_fmt = block._graph_for(present, fmt)
+    def __init__(self, block, present: list, fmt, backend: str | None, backend_opts: dict | None = None,
+                 shapes: list | None = None):
+        inputs, out, out_fmt = block._graph_for(present, fmt, shapes)
         self.out_fmt = out_fmt
         self.data_names = [i.name for i in inputs]
         params = block.collect_params()
@@ -80,6 +81,7 @@ class CachedGraph:
                 _set_grad_enabled(prev)
         else:
             outs = self.fn(*tensors)
+        cls = next((a.__class__ for a in flat if a is not None), None)  # np arrays in → np arrays out
         wrapped = []
         seen: list = []
         for r in outs:
@@ -94,7 +96,7 @@ class CachedGraph:
                 r = r.clone()
             else:
                 seen.append(r)
-            wrapped.append(_wrap(r, ctx))
+            wrapped.append(_wrap(r, ctx) if cls is None else _wrap_as(cls, r, ctx))
         if self.out_fmt == 0:
             return wrapped[0]
         return _regroup(wrapped, self.out_fmt)[0]

@@ -29,8 +29,10 @@ from typing import Any
 
 from .. import name as _name
 from .. import ndarray as nd
+from .._state import tracing_graph
 from ..base import GluonicTypeError, GluonicValueError, NotImplementedForSymbol
 from ..compile.cached_op import hybridize_enabled
+from ..util import is_np_array
 from .parameter import DeferredInitializationError, Parameter, ParameterDict, _check_keys, _tracing
 from .utils import _indent
 
@@ -400,6 +402,7 @@ class HybridBlock(Block):
         from ..compile.cached_op import CachedGraph, signature
 
         self._in_format = ([a is not None for a in flat], fmt)
+        self._in_shapes = _shapes_of(flat)
         key = signature(flat, fmt)
         graph = self._cached_graphs.get(key)
         if graph is None:  # a new signature: finish deferred initialization, trace, compile
@@ -411,7 +414,7 @@ class HybridBlock(Block):
                 for p in self.collect_params().values():
                     p._finish_deferred_init()
             graph = CachedGraph(self, [a is not None for a in flat], fmt, getattr(self, "_backend", None),
-                                getattr(self, "_backend_opts", None))
+                                getattr(self, "_backend_opts", None), self._in_shapes)
             self._cached_graphs[key] = graph
         return graph(flat, ctx)
 
@@ -468,20 +471,30 @@ class HybridBlock(Block):
     # ------------------------------------------------------------------ graphs and inference
     def _get_graph(self, *args):
         flat, fmt = _flatten(args, "input")
-        inputs, out, _ = self._graph_for([a is not None for a in flat], fmt)
+        inputs, out, _ = self._graph_for([a is not None for a in flat], fmt, _shapes_of(flat))
         return inputs, out
 
-    def _graph_for(self, present: list, fmt):
-        """Trace hybrid_forward with input variables ``data`` (or ``data0``, ``data1``, ...)."""
+    def _graph_for(self, present: list, fmt, shapes: list | None = None):
+        """Trace hybrid_forward with input variables ``data`` (or ``data0``, ``data1``, ...).
+
+        ``shapes`` (the call's input shapes) let NumPy-mode code read ``x.shape`` while tracing.
+        """
         from .. import symbol
+        from ..symbol.numpy import tracing_shapes
 
         names = ["data"] if len(present) == 1 else [f"data{i}" for i in range(len(present))]
+        shapes = shapes if shapes is not None else getattr(self, "_in_shapes", None)
+        known = {n: s for n, s in zip(names, shapes or ()) if s is not None}
         inputs = [symbol.var(n) if p else None for n, p in zip(names, present)]
+        if is_np_array():  # NumPy mode: the block's code sees np symbols (x + 1 records _npi_add_scalar)
+            from ..symbol.numpy import as_np_symbol
+
+            inputs = [None if i is None else as_np_symbol(i) for i in inputs]
         grouped, _ = _regroup(inputs, fmt)
         params = {k: v.var() for k, v in self._reg_params.items()}
         args = [grouped] if fmt == 0 else grouped
         try:
-            with self.name_scope():
+            with self.name_scope(), tracing_shapes(known), _tracing_graph():
                 if self._plain_forward():
                     token = _tracing.set(True)
                     try:
@@ -551,3 +564,17 @@ class HybridBlock(Block):
                 f"Deferred initialization failed because shape cannot be inferred. {e}") from e
 
 
+
+
+def _shapes_of(flat: list) -> list:
+    return [None if a is None else a.shape for a in flat]
+
+
+class _tracing_graph:  # noqa: N801 - used as a context manager
+    """Marks the tracing of a block's code into a graph (np creation functions then record nodes)."""
+
+    def __enter__(self):
+        self._token = tracing_graph.set(True)
+
+    def __exit__(self, *exc):
+        tracing_graph.reset(self._token)

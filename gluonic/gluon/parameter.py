@@ -25,7 +25,7 @@ from .. import ndarray as nd
 from .._dtype import np_dtype
 from ..base import GluonicTypeError, GluonicValueError, MXNetError, mx_real_t
 from ..context import Context, cpu, current_context
-from ..util import is_np_shape
+from ..util import _np_array, is_np_shape
 
 __all__ = ["Parameter", "Constant", "ParameterDict", "DeferredInitializationError", "tensor_types"]
 
@@ -265,6 +265,14 @@ class Parameter:
 
     # ------------------------------------------------------------------ access
     def _check_and_get(self, arr_list, ctx):
+        got = self._check_and_get_nd(arr_list, ctx)
+        if _np_array.get():  # NumPy mode: the same memory, as mx.np.ndarray
+            from ..numpy._core import as_array
+
+            return [as_array(a) for a in got] if ctx is list else as_array(got)
+        return got
+
+    def _check_and_get_nd(self, arr_list, ctx):
         if arr_list is not None:
             if ctx is list:
                 return arr_list
@@ -394,6 +402,10 @@ class Parameter:
         if self._var is None:
             self._var = symbol.var(self.name, shape=self.shape, dtype=self.dtype, lr_mult=self.lr_mult,
                                    wd_mult=self.wd_mult, init=self.init, stype=self._stype)
+        if _np_array.get():
+            from ..symbol.numpy import as_np_symbol
+
+            return as_np_symbol(self._var)
         return self._var
 
     def _set_trainer(self, trainer) -> None:

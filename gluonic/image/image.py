@@ -27,7 +27,7 @@ import torch
 from .. import ndarray as nd
 from ..base import GluonicTypeError, GluonicValueError, MXNetError
 from ..context import current_context
-from ..ndarray.ndarray import NDArray, from_torch
+from ..ndarray.ndarray import NDArray, from_torch, in_mode
 from . import _codec, _resize
 
 __all__ = [
@@ -63,7 +63,7 @@ def _to_nd(arr: np.ndarray, ctx=None, out: NDArray | None = None) -> NDArray:
                                     f"result {arr.shape}")
         out[:] = from_torch(tensor, out.context)
         return out
-    return from_torch(tensor, ctx or current_context())
+    return in_mode(from_torch(tensor, ctx or current_context()))  # mx.np.ndarray in NumPy mode
 
 
 def _as_numpy(src, where: str) -> np.ndarray:

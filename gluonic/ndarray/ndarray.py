@@ -21,7 +21,7 @@ from .._state import recording
 from ..base import GluonicIndexError, GluonicTypeError, GluonicValueError, numeric_types
 from ..context import Context, as_context
 from ..ops import registry as _registry
-from ..util import _np_shape
+from ..util import _np_array, _np_shape
 from ._invoke import context_of, op_error, run_impl
 
 __all__ = ["NDArray", "array", "from_torch", "waitall", "invoke"]
@@ -43,6 +43,21 @@ def _wrap_as(cls, t: torch.Tensor, ctx: Context):
     x._tensor = t
     x._ctx = ctx
     return x
+
+
+def mode_array_class() -> type:
+    """The array type that data pipelines produce: ``mx.np.ndarray`` in NumPy mode, else NDArray."""
+    if _np_array.get():
+        from ..numpy import ndarray
+
+        return ndarray
+    return NDArray
+
+
+def in_mode(x):
+    """``x`` (an NDArray) as the array type of the current mode (no copy)."""
+    cls = mode_array_class()
+    return x if x.__class__ is cls or not isinstance(x, NDArray) else _wrap_as(cls, x._tensor, x._ctx)
 
 
 def invoke(op, inputs, attrs, out=None):

@@ -105,9 +105,9 @@ class ndarray(NDArray):  # noqa: N801 - NumPy's (and MXNet's) class name
         target = _dtype.to_torch(_np().float32 if dtype is None else dtype)
         if not copy and self._tensor.dtype == target:
             return self
-        from ._core import call
+        from ._core import call, dtype_name
 
-        return call("Cast", [self], dtype=_dtype.np_dtype(target).name)
+        return call("Cast", [self], dtype=dtype_name(target))
 
     def copy(self, order="C") -> ndarray:
         return _np().copy(self)
@@ -143,11 +143,14 @@ class ndarray(NDArray):  # noqa: N801 - NumPy's (and MXNet's) class name
         """NumPy indexing: integers drop axes (down to 0-d), slices/``None``/``...`` give views,
         integer arrays and boolean masks select (copies)."""
         t = self._tensor
-        idx = _torch_index(_np_key(key), t.device)
+        key, flips = _positive_steps(_np_key(key), t.shape)
+        idx = _torch_index(key, t.device)
         try:
             r = t[idx]
         except (IndexError, RuntimeError) as e:
             raise GluonicIndexError(f"index {key!r} is invalid for an array of shape {self.shape}: {e}") from None
+        if flips:
+            r = r.flip(flips)
         if r.requires_grad and not recording.get():
             r = r.detach()
         return _wrap_as(self.__class__, r, self._ctx)
@@ -160,8 +163,11 @@ class ndarray(NDArray):  # noqa: N801 - NumPy's (and MXNet's) class name
             v = value
         else:
             v = torch.as_tensor(onp.asarray(value), dtype=t.dtype, device=t.device)
-        idx = _torch_index(_np_key(key), t.device)
+        key, flips = _positive_steps(_np_key(key), t.shape)
+        idx = _torch_index(key, t.device)
         try:
+            if flips:  # x[::-1] = v: write v flipped into the ascending view
+                v = torch.as_tensor(v, dtype=t.dtype, device=t.device).expand_as(t[idx]).flip(flips)
             if recording.get() and not (t.is_leaf and t.requires_grad):
                 t[idx] = v
             else:
@@ -350,3 +356,36 @@ def _np_key_item(k):
     if isinstance(k, NDArray) and k._tensor.dtype.is_floating_point:
         raise GluonicIndexError(f"arrays used as indices must be of integer or boolean type. Received: {k.dtype}")
     return k
+
+
+def _positive_steps(key, shape):
+    """Rewrite negative-step slices (which torch lacks) as ascending slices plus flips of result axes.
+
+    Returns ``(key, flip_axes)``; only basic keys (ints, slices, None, ...) are rewritten.
+    """
+    items = key if isinstance(key, tuple) else (key,)
+    if not any(isinstance(k, slice) and k.step is not None and k.step < 0 for k in items):
+        return key, []
+    if not all(k is None or k is Ellipsis or isinstance(k, (int, slice, onp.integer)) for k in items):
+        raise GluonicIndexError("negative-step slices cannot be combined with array indices in one key. "
+                                f"Received: {key!r}")
+    consumed = sum(1 for k in items if k is not None and k is not Ellipsis)
+    out, flips, axis, out_axis = [], [], 0, 0
+    for k in items:
+        if k is Ellipsis:
+            skip = len(shape) - consumed
+            axis, out_axis = axis + skip, out_axis + skip
+        elif k is None:
+            out_axis += 1
+        elif isinstance(k, slice):
+            if k.step is not None and k.step < 0:
+                if axis >= len(shape):
+                    raise GluonicIndexError(f"too many indices for an array of shape {tuple(shape)}: {key!r}")
+                picked = range(*k.indices(shape[axis]))
+                k = slice(picked[-1], picked[0] + 1, -k.step) if len(picked) else slice(0, 0)
+                flips.append(out_axis)
+            axis, out_axis = axis + 1, out_axis + 1
+        else:
+            axis += 1
+        out.append(k)
+    return tuple(out), flips

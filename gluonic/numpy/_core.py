@@ -13,6 +13,7 @@ import numpy as onp
 import torch
 
 from .. import _dtype
+from .._state import tracing_graph
 from ..base import GluonicTypeError
 from ..context import Context, as_context, current_context
 from ..ndarray.ndarray import NDArray, _wrap_as, run_wrapped
@@ -46,14 +47,8 @@ def call(op_name: str, inputs, ctx: Context | None = None, out=None, **attrs):
     op without array inputs (creation ops). ``out`` (an np array) receives the result.
     """
     o = op(op_name)
-    if any(is_symbol(x) for x in inputs if x is not None):
-        from ..symbol._compose import compose
-        from ..symbol.numpy import _Symbol
-
-        syms = [x if x is None or is_symbol(x) else _constant_symbol(x) for x in inputs]
-        if not syms or not isinstance(next((s for s in syms if s is not None), None), _Symbol):
-            syms = [s if s is None or isinstance(s, _Symbol) else _Symbol(s._outputs) for s in syms]
-        return compose(o, syms, _attr_strings(attrs))
+    if any(is_symbol(x) for x in inputs if x is not None) or (tracing_graph.get() and _no_arrays(inputs)):
+        return _compose(o, inputs, attrs)
     cls = ndarray_class()
     tensors = []
     for x in inputs:
@@ -68,6 +63,20 @@ def call(op_name: str, inputs, ctx: Context | None = None, out=None, **attrs):
     ctx = as_context(ctx) if ctx is not None else current_context()
     parsed = o.parse_attrs(attrs) if (attrs or o.attrs is not None) else None
     return run_wrapped(o, tensors, ctx, parsed, out, cls)
+
+
+def _no_arrays(inputs) -> bool:
+    return all(x is None or is_scalar(x) for x in inputs)
+
+
+def _compose(o, inputs, attrs):
+    """A graph node (np-mode symbol) for ``o``: an op on symbols, or a creation op while a block is traced."""
+    from ..symbol._compose import compose
+    from ..symbol.numpy import as_np_symbol
+
+    syms = [x if x is None or is_symbol(x) else _constant_symbol(x) for x in inputs]
+    syms = [s if s is None else as_np_symbol(s) for s in syms]
+    return as_np_symbol(compose(o, syms, _attr_strings(attrs)))
 
 
 def _attr_strings(attrs: dict) -> dict:
@@ -123,3 +132,9 @@ def as_array(x, dtype=None, ctx: Context | None = None):
 def is_scalar(x) -> bool:
     """A Python/NumPy number (bool included), i.e. what MXNet's ``*_scalar`` ops take."""
     return isinstance(x, (numbers.Number, onp.generic)) and not isinstance(x, onp.ndarray)
+
+
+def dtype_name(dtype) -> str:
+    """The attribute string MXNet uses for a dtype (``'float32'``, ``'bfloat16'``)."""
+    t = _dtype.to_torch(dtype)
+    return "bfloat16" if t == torch.bfloat16 else _dtype.np_dtype(t).name

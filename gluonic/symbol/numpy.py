@@ -5,8 +5,23 @@ given symbols, so NumPy-style code traces into the same graph the eager run exec
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 from ..base import GluonicTypeError
 from .symbol import Symbol
+
+_TRACE_SHAPES: contextvars.ContextVar[dict | None] = contextvars.ContextVar("gluonic_trace_shapes", default=None)
+
+
+@contextlib.contextmanager
+def tracing_shapes(shapes: dict):
+    """While a block is traced: the shapes of its input variables (so ``x.shape`` works on symbols)."""
+    token = _TRACE_SHAPES.set(shapes)
+    try:
+        yield
+    finally:
+        _TRACE_SHAPES.reset(token)
 
 
 def _np():
@@ -53,9 +68,18 @@ class _Symbol(Symbol):
     __hash__ = Symbol.__hash__
     __neg__ = _forward("negative")
     __abs__ = _forward("absolute")
+    __pos__ = _forward("positive")
+    __invert__ = _forward("invert")
+    __and__ = _forward("bitwise_and")
+    __rand__ = _forward("bitwise_and", True)
+    __or__ = _forward("bitwise_or")
+    __ror__ = _forward("bitwise_or", True)
+    __xor__ = _forward("bitwise_xor")
+    __rxor__ = _forward("bitwise_xor", True)
 
     for _name in ("sum mean std var max min prod argmax argmin cumsum any all sort argsort clip round dot take "
-                  "repeat tile flip reshape transpose squeeze expand_dims swapaxes broadcast_to").split():
+                  "repeat tile flip nonzero diagonal trace copy ravel squeeze expand_dims swapaxes "
+                  "broadcast_to").split():
         locals()[_name] = _forward(_name)
     del _name
 
@@ -73,11 +97,41 @@ class _Symbol(Symbol):
     def T(self):
         return self.transpose()
 
-    def astype(self, dtype, copy=True):
-        from .. import _dtype
-        from ..numpy._core import call
+    @property
+    def shape(self) -> tuple:
+        """The shape, inferred from the traced block's input shapes (MXNet 2 code reads ``x.shape`` in forward)."""
+        known = _TRACE_SHAPES.get()
+        args = set(self.list_arguments())
+        _, outs, _, _ = self._infer_shape((), {k: v for k, v in (known or {}).items() if k in args})
+        shape = outs[0] if len(outs) == 1 else None
+        if shape is None or any(d <= 0 for d in shape):
+            if not known:
+                raise GluonicTypeError(f"The shape of symbol {self.name!r} is unknown outside of a hybridized "
+                                       "block's call (symbols carry no data)")
+            raise GluonicTypeError(f"The shape of symbol {self.name!r} cannot be inferred from the block's input "
+                                   f"shapes {known}")
+        return tuple(shape)
 
-        return call("Cast", [self], dtype=_dtype.np_dtype(dtype).name)
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+    def astype(self, dtype, copy=True):
+        from ..numpy._core import call, dtype_name
+
+        return call("Cast", [self], dtype=dtype_name(dtype))
+
+    def flatten(self, order="C"):
+        return _np().reshape(self, (-1,))
+
+    ravel = flatten
 
     def as_nd_ndarray(self) -> Symbol:
         return Symbol(list(self._outputs))

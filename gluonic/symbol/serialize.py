@@ -43,7 +43,16 @@ def tojson(sym: Symbol) -> str:
         "heads": [[index[id(n)], k, 0] for n, k in sym._outputs],
         "attrs": {"mxnet_version": ["int", MXNET_VERSION]},
     }
+    if _np_mode(sym):  # as MXNet writes graphs traced in NumPy mode
+        doc["attrs"]["is_np_shape"] = ["int", 1]
     return json.dumps(doc, indent=2)
+
+
+def _np_mode(sym: Symbol) -> bool:
+    from ..util import is_np_shape
+    from .numpy import _Symbol
+
+    return isinstance(sym, _Symbol) or is_np_shape()
 
 
 def _split_attrs(raw: dict) -> tuple[dict, dict]:

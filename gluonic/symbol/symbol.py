@@ -455,8 +455,9 @@ def _parse_shape(s) -> tuple:
         import ast
 
         v = ast.literal_eval(s)
-        return tuple(v) if isinstance(v, (list, tuple)) else (v,)
-    return tuple(s)
+        s = tuple(v) if isinstance(v, (list, tuple)) else (v,)
+    # NumPy-shape files (MXNet np mode) mark an unknown dimension with -1 where legacy files use 0.
+    return tuple(0 if d is not None and d < 0 else d for d in s)
 
 
 def _parse_dtype(s):

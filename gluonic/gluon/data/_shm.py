@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from ...context import Context, cpu
-from ...ndarray.ndarray import NDArray, _wrap
+from ...ndarray.ndarray import NDArray, _wrap_as, mode_array_class
 
 __all__ = ["Arena", "empty", "set_arena", "pack", "unpack", "send_msg", "recv_msg", "map_arena"]
 
@@ -158,7 +158,9 @@ def unpack(obj, mm: mmap.mmap | None, ctx: Context | None = None, pin: bool = Fa
             t = torch.frombuffer(mm, dtype=torch.uint8, count=nbytes, offset=offset).view(tdtype).view(shape)
         if pin:
             t = t.pin_memory()
-        return _wrap(t, ctx if ctx is not None else cpu()) if tag == "nd" else t
+        if tag != "nd":
+            return t
+        return _wrap_as(mode_array_class(), t, ctx if ctx is not None else cpu())
     if isinstance(obj, list):
         return [unpack(x, mm, ctx, pin) for x in obj]
     if isinstance(obj, tuple):

@@ -28,7 +28,7 @@ import torch
 
 from ...base import GluonicIndexError, GluonicTypeError, GluonicValueError
 from ...context import Context, current_context
-from ...ndarray.ndarray import NDArray, _wrap
+from ...ndarray.ndarray import NDArray, _wrap_as, mode_array_class
 from . import _shm
 from ._errors import check, check_type
 
@@ -53,7 +53,7 @@ def _place(t: torch.Tensor, ctx: Context | None) -> NDArray:
         ctx = current_context()
     if t.device != ctx.torch_device:
         t = t.to(ctx.torch_device)
-    return _wrap(t, ctx)
+    return _wrap_as(mode_array_class(), t, ctx)  # mx.np.ndarray in NumPy mode
 
 
 def _check_same_shapes(shapes: Sequence[tuple], who: str) -> None:

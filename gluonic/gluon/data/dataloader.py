@@ -24,7 +24,7 @@ import torch
 
 from ...base import GluonicValueError
 from ...context import Context, cpu, cpu_pinned
-from ...ndarray.ndarray import NDArray, _wrap
+from ...ndarray.ndarray import NDArray, _wrap_as
 from . import sampler as _sampler
 from ._errors import DataLoaderTimeoutError, DataLoaderWorkerError, check, rebuild_exception
 from ._shm import unpack
@@ -41,7 +41,7 @@ def _pin(batch, ctx: Context):
         t = batch._tensor
         if torch.cuda.is_available() and t.device.type == "cpu":
             t = t.pin_memory()
-        return _wrap(t, ctx)
+        return _wrap_as(batch.__class__, t, ctx)
     if isinstance(batch, (list, tuple)):
         items = [_pin(x, ctx) for x in batch]
         return type(batch)(*items) if hasattr(batch, "_fields") else type(batch)(items)

@@ -162,7 +162,7 @@ class RecurrentCell(Block):
             info.update(kwargs)
             if func is not symbol.var and func is not getattr(symbol, "Variable", None):
                 info.pop("__layout__", None)  # only variables keep the layout attribute
-            states.append(func(name=f"{self._prefix}begin_state_{self._init_counter}", **info))
+            states.append(_in_mode(func(name=f"{self._prefix}begin_state_{self._init_counter}", **info)))
         return states
 
     def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None, valid_length=None):
@@ -369,3 +369,10 @@ from ._wrapper_cells import (  # noqa: E402
     SequentialRNNCell,
     ZoneoutCell,
 )
+
+
+def _in_mode(x):
+    """Begin states as ``mx.np.ndarray`` in NumPy mode (symbols and other values unchanged)."""
+    from ...ndarray.ndarray import NDArray, in_mode
+
+    return in_mode(x) if isinstance(x, NDArray) else x

@@ -18,6 +18,7 @@ import re
 from ... import ndarray, symbol
 from ...base import GluonicValueError
 from ..block import HybridBlock
+from .rnn_cell import _in_mode
 
 __all__ = ["RNN", "LSTM", "GRU"]
 
@@ -117,7 +118,7 @@ class _RNNLayer(HybridBlock):
             info = dict(info) if info is not None else {}
             info.update(kwargs)
             info.pop("__layout__", None)
-            states.append(func(name=f"{self._prefix}h0_{i}", **info))
+            states.append(_in_mode(func(name=f"{self._prefix}h0_{i}", **info)))
         return states
 
     def __call__(self, inputs, states=None, **kwargs):
@@ -273,3 +274,4 @@ class GRU(_RNNLayer):
     def state_info(self, batch_size=0):
         return [{"shape": (self._num_layers * self._dir, batch_size, self._hidden_size), "__layout__": "LNC",
                  "dtype": self._dtype}]
+

@@ -26,6 +26,7 @@ import numpy as np
 from .... import ndarray as nd
 from ....base import FileFormatError, GluonicTypeError, GluonicValueError, MXNetError, data_dir
 from ....io.mnist_csv_iter import read_idx
+from ....ndarray.ndarray import in_mode
 from ..dataset import Dataset
 from ..record_dataset import RecordFileDataset
 
@@ -59,9 +60,10 @@ class _StandardDataset(Dataset):
         self._get_data()
 
     def __getitem__(self, idx):
+        data = in_mode(self._data[idx])  # mx.np.ndarray in NumPy mode
         if self._transform is not None:
-            return self._transform(self._data[idx], self._label[idx])
-        return self._data[idx], self._label[idx]
+            return self._transform(data, self._label[idx])
+        return data, self._label[idx]
 
     def __len__(self) -> int:
         return len(self._label)
