@@ -29,18 +29,18 @@ from . import (
     util,
     visualization,
 )
-from . import numpy as np
-from . import numpy_extension as npx
 from . import initializer as init
 from . import module as mod
 from . import ndarray as nd
+from . import numpy as np
+from . import numpy_extension as npx
 from . import symbol as sym
 from . import visualization as viz
 from .base import MXNetError
+from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 
 ndarray.np = symbol.np = np  # F.np inside hybrid_forward: one set of functions, dispatching on inputs
 ndarray.npx = symbol.npx = npx
-from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 
 __version__ = "0.1.0"
 
