@@ -120,7 +120,9 @@ def use_np_array(func: Callable) -> Callable:
 
 
 def set_np(shape: bool = True, array: bool = True, dtype: bool = False) -> None:
-    """Turn on NumPy semantics (MXNet's ``npx.set_np``)."""
+    """Turn on NumPy semantics (MXNet's ``npx.set_np``); array semantics need shape semantics."""
+    if array and not shape:
+        raise ValueError("NumPy Shape semantics is required in using NumPy array semantics.")
     _np_shape.set(bool(shape))
     _np_array.set(bool(array))
 

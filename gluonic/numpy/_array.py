@@ -214,6 +214,8 @@ class ndarray(NDArray):  # noqa: N801 - NumPy's (and MXNet's) class name
         text = repr(a)
         if a.dtype == onp.float32:  # float32 is the default dtype: MXNet prints it bare
             text = text.replace(", dtype=float32)", ")")
+        elif a.dtype == onp.int64 and "dtype=" not in text:  # NumPy omits its default int; MXNet does not
+            text = text[:-1] + ", dtype=int64)"
         if self._ctx.device_type != "cpu":
             text = text[:-1] + f", ctx={self._ctx})"
         return text

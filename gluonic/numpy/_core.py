@@ -30,14 +30,36 @@ def op(name: str):
     return o
 
 
-def ndarray_class():
-    from ._array import ndarray
+_NDARRAY: list = []
 
-    return ndarray
+
+def ndarray_class():
+    if not _NDARRAY:
+        from ._array import ndarray
+
+        _NDARRAY.append(ndarray)
+    return _NDARRAY[0]
 
 
 def is_symbol(x) -> bool:
     return getattr(x, "_is_symbol", False)
+
+
+_PARSED: dict = {}
+
+
+def _parse(o, attrs: dict):
+    """``o.parse_attrs(attrs)``, memoized for hashable attribute values (the common case)."""
+    try:
+        key = (o.name, *attrs.items())
+        parsed = _PARSED.get(key)
+    except TypeError:  # unhashable values (lists): parse every time
+        return o.parse_attrs(attrs)
+    if parsed is None:
+        parsed = o.parse_attrs(attrs)
+        if len(_PARSED) < 4096:
+            _PARSED[key] = parsed
+    return parsed
 
 
 def call(op_name: str, inputs, ctx: Context | None = None, out=None, **attrs):
@@ -46,22 +68,33 @@ def call(op_name: str, inputs, ctx: Context | None = None, out=None, **attrs):
     ``inputs`` may hold None for absent optional inputs. ``ctx`` places the result of an
     op without array inputs (creation ops). ``out`` (an np array) receives the result.
     """
-    o = op(op_name)
-    if any(is_symbol(x) for x in inputs if x is not None) or (tracing_graph.get() and _no_arrays(inputs)):
-        return _compose(o, inputs, attrs)
-    cls = ndarray_class()
+    o = _OPS.get(op_name) or op(op_name)
+    cls = _NDARRAY[0] if _NDARRAY else ndarray_class()
     tensors = []
     for x in inputs:
-        if x is None:
+        if x.__class__ is cls:  # the hot path: np arrays
+            tensors.append(x._tensor)
+            if ctx is None:
+                ctx = x._ctx
+        elif x is None:
             tensors.append(None)
-            continue
-        if not isinstance(x, NDArray):
-            x = as_array(x, ctx=ctx)
-        tensors.append(x._tensor)
-        if ctx is None:
-            ctx = x._ctx
-    ctx = as_context(ctx) if ctx is not None else current_context()
-    parsed = o.parse_attrs(attrs) if (attrs or o.attrs is not None) else None
+        elif getattr(x, "_is_symbol", False):
+            return _compose(o, inputs, attrs)
+        else:
+            if not isinstance(x, NDArray):
+                if any(is_symbol(y) for y in inputs if y is not None):
+                    return _compose(o, inputs, attrs)
+                x = as_array(x, ctx=ctx)
+            tensors.append(x._tensor)
+            if ctx is None:
+                ctx = x._ctx
+    if ctx is None:
+        if tracing_graph.get() and _no_arrays(inputs):
+            return _compose(o, inputs, attrs)
+        ctx = current_context()
+    elif ctx.__class__ is not Context:
+        ctx = as_context(ctx)
+    parsed = _parse(o, attrs) if (attrs or o.attrs is not None) else None
     return run_wrapped(o, tensors, ctx, parsed, out, cls)
 
 

@@ -225,7 +225,7 @@ def count_nonzero(a, axis=None, *, keepdims=False):
     """The number of nonzero elements over ``axis`` (int64).
 
     >>> mx.np.count_nonzero(mx.np.array([[0, 1], [2, 3]]), axis=0)
-    array([1, 2])
+    array([1, 2], dtype=int64)
     """
     return _reduce("count_nonzero", "_npi_count_nonzero", a, axis, None, None, keepdims)
 
@@ -240,7 +240,7 @@ def argmax(a, axis=None, out=None, *, keepdims=False):
     Ties and NaN give the first index. An empty search is an error.
 
     >>> mx.np.argmax(mx.np.array([[1, 9, 3], [7, 2, 7]]), axis=1)
-    array([1, 0])
+    array([1, 0], dtype=int64)
     """
     return _arg("argmax", "_npi_argmax", a, axis, out, keepdims)
 
@@ -249,7 +249,7 @@ def argmin(a, axis=None, out=None, *, keepdims=False):
     """Index (int64) of the minimum along ``axis`` (as :func:`argmax`).
 
     >>> mx.np.argmin(mx.np.array([[1, 9, 3], [7, 2, 2]]), axis=1)
-    array([0, 1])
+    array([0, 1], dtype=int64)
     """
     return _arg("argmin", "_npi_argmin", a, axis, out, keepdims)
 

@@ -10,7 +10,7 @@ shape inference cannot see through them).
 >>> np.sort(np.array([3, 1, 2]))
 array([1., 2., 3.])
 >>> np.unique(np.array([3, 1, 3]), return_counts=True)
-(array([1., 3.]), array([1, 2]))
+(array([1., 3.]), array([1, 2], dtype=int64))
 """
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     """The (int64) indices that sort ``a`` along ``axis`` (None: the flattened array); ties keep their order.
 
     >>> mx.np.argsort(mx.np.array([3, 1, 2]))
-    array([1, 2, 0])
+    array([1, 2, 0], dtype=int64)
     """
     _no_order("argsort", order)
     return _core.call("argsort", [_input(a)], axis=_int("argsort", "axis", axis), is_ascend=True, dtype="int64")
@@ -79,7 +79,7 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
 
     >>> mx.np.unique(mx.np.array([[1, 2], [2, 3]]), return_inverse=True)
     (array([1., 2., 3.]), array([[0, 1],
-           [1, 2]]))
+           [1, 2]], dtype=int64))
     """
     if not equal_nan:
         raise GluonicValueError("np.unique: equal_nan=False is not supported. Received: equal_nan=False")
@@ -95,7 +95,7 @@ def nonzero(a):
     A 0-d input is an error, as in NumPy 2 (MXNet treats it as shape (1,)).
 
     >>> mx.np.nonzero(mx.np.array([[0, 2], [3, 0]]))
-    (array([0, 1]), array([1, 0]))
+    (array([0, 1], dtype=int64), array([1, 0], dtype=int64))
     """
     if _core.is_symbol(a):
         raise NotImplementedForSymbol(nonzero, "_npi_nonzero")
@@ -112,7 +112,7 @@ def argwhere(a):
 
     >>> mx.np.argwhere(mx.np.array([[0, 2], [3, 0]]))
     array([[0, 1],
-           [1, 0]])
+           [1, 0]], dtype=int64)
     """
     return _core.call("_npi_nonzero", [_input(a)])
 
@@ -121,7 +121,7 @@ def flatnonzero(a):
     """The indices of the nonzero elements of the flattened array, int64 (data-dependent, eager).
 
     >>> mx.np.flatnonzero(mx.np.array([[0, 2], [3, 0]]))
-    array([1, 2])
+    array([1, 2], dtype=int64)
     """
     flat = _core.call("_npx_reshape", [_input(a)], newshape=(-1,))
     return _core.call("_npx_reshape", [_core.call("_npi_nonzero", [flat])], newshape=(-1,))
@@ -131,7 +131,7 @@ def searchsorted(a, v, side="left", sorter=None):
     """Indices (int64, ``v``'s shape) where ``v`` would be inserted into the sorted 1-d ``a``.
 
     >>> mx.np.searchsorted(mx.np.array([1, 2, 3]), mx.np.array([2.5, 2]))
-    array([2, 1])
+    array([2, 1], dtype=int64)
     """
     if side not in ("left", "right"):
         raise GluonicValueError(f"np.searchsorted: side must be 'left' or 'right'. Received: side={side!r}")
@@ -145,7 +145,7 @@ def bincount(x, weights=None, minlength=0):
     With ``weights``, sums of weights (in the weights' float dtype; NumPy: float64).
 
     >>> mx.np.bincount(mx.np.array([0, 1, 1, 3], dtype='int64'))
-    array([1, 2, 0, 1])
+    array([1, 2, 0, 1], dtype=int64)
     """
     inputs = [_input(x)] + ([_input(weights)] if weights is not None else [])
     return _core.call("_npi_bincount", inputs, minlength=_int("bincount", "minlength", minlength, False),

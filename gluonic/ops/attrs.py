@@ -225,4 +225,14 @@ def format_attr(value: Any) -> str:
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, list):
+        return format_attr(tuple(value))
+    if isinstance(value, (type, np.dtype)) or value.__class__.__name__ == "dtype":  # np.float64, dtype('int32')
+        from .._dtype import np_dtype
+
+        try:
+            d = np_dtype(value)
+        except Exception:  # noqa: BLE001 - not a dtype after all
+            return str(value)
+        return "bfloat16" if d.names else d.name
     return str(value)
