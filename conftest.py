@@ -17,11 +17,25 @@ except (ValueError, TypeError):  # NumPy < 2 already prints that way
 
 
 @pytest.fixture(autouse=True)
-def _doctest_names(doctest_namespace):
+def _doctest_names(doctest_namespace, request):
     import gluonic as mx
 
     doctest_namespace["mx"] = mx
-    doctest_namespace["np"] = np
+    # In the NumPy-interface modules, `np` in an example is gluonic's np (mx.np), elsewhere NumPy.
+    module = getattr(getattr(request.node, "dtest", None), "globs", {}).get("__name__", "")
+    doctest_namespace["np"] = mx.np if module.startswith(("gluonic.numpy", "gluonic.numpy_extension")) else np
+    doctest_namespace["npx"] = mx.npx
+
+
+@pytest.fixture(autouse=True)
+def _restore_np_mode():
+    """A test that switches NumPy mode on (npx.set_np) cannot leak it into the next test."""
+    from gluonic import util
+
+    shape, array = util.is_np_shape(), util.is_np_array()
+    yield
+    util.set_np_shape(shape)
+    util._np_array.set(array)
 
 
 @pytest.fixture(autouse=True)

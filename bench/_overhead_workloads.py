@@ -18,4 +18,24 @@ def workloads(mx):
         "relu": lambda: mx.nd.relu(x),
         "reshape (-1,)": lambda: x.reshape((-1,)),
         "indexing m[2:5]": lambda: m[2:5],
+        **_np_workloads(mx),
+    }
+
+
+def _np_workloads(mx):
+    """The NumPy interface (``mx.np``/``mx.npx``) on the same shapes."""
+    np_, npx = mx.np, mx.npx
+    a = np_.array(np.random.rand(1).astype("float32"))
+    b = np_.array(np.random.rand(1).astype("float32"))
+    x = np_.array(np.random.rand(4, 8).astype("float32"))
+    w = np_.array(np.random.rand(8, 16).astype("float32"))
+    m = np_.array(np.random.rand(8, 8).astype("float32"))
+    for v in (a, b, x, w):
+        v.attach_grad()
+    return {
+        "np: a + b": lambda: a + b,
+        "np.dot 4x8 . 8x16": lambda: np_.dot(x, w),
+        "np: x.sum(axis=1)": lambda: x.sum(axis=1),
+        "npx.relu": lambda: npx.relu(x),
+        "np: m[2:5]": lambda: m[2:5],
     }

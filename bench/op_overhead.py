@@ -84,6 +84,11 @@ def _torch_workloads(requires_grad: bool):
         "relu": lambda: torch.relu(x),
         "reshape (-1,)": lambda: x.reshape(-1),
         "indexing m[2:5]": lambda: m[2:5],
+        "np: a + b": lambda: a + b,
+        "np.dot 4x8 . 8x16": lambda: torch.matmul(x, w.t()),
+        "np: x.sum(axis=1)": lambda: x.sum(dim=1),
+        "npx.relu": lambda: torch.relu(x),
+        "np: m[2:5]": lambda: m[2:5],
     }
 
 

@@ -153,7 +153,7 @@ def as_array(x, dtype=None, ctx: Context | None = None):
             a = onp.asarray(x)
         except (ValueError, TypeError) as e:
             raise GluonicTypeError(f"Cannot convert to an mx.np.ndarray: {e}. Received: {type(x).__name__}") from None
-        if a.dtype == object:
+        if a.dtype == object or a.dtype.kind in "USV":
             raise GluonicTypeError(f"Cannot convert to an mx.np.ndarray (ragged or non-numeric data). Received: "
                                    f"{x!r:.80}")
         target = dtype if dtype is not None else default_float()

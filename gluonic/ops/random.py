@@ -32,6 +32,7 @@ from .. import _dtype
 from ..base import GluonicTypeError, GluonicValueError
 from ..context import as_context, current_context
 from ..random import generator
+from ..util import is_np_shape
 from .attrs import Attrs, DType, Shape
 from .registry import register
 
@@ -54,6 +55,8 @@ def _float_dtype(op: str, dtype: str | None) -> torch.dtype:
 
 
 def _checked_shape(op: str, shape) -> tuple[int, ...]:
+    if shape == () and is_np_shape():  # NumPy-shape graphs (MXNet's np mode) record scalars as shape ()
+        return ()
     if not shape or min(shape) < 0:
         _require(bool(shape), op, "the output shape is required (pass shape=(...))", shape=shape)
         _require(False, op, "shape dimensions must be non-negative", shape=shape)
