@@ -24,11 +24,16 @@ from .._state import recording
 from ..base import GluonicIndexError, GluonicValueError
 from ..ndarray.ndarray import NDArray, _torch_index, _wrap_as
 
+_MODULES: dict = {}
+
 
 def _np():
-    from .. import numpy
+    m = _MODULES.get("np")
+    if m is None:
+        from .. import numpy as m
 
-    return numpy
+        _MODULES["np"] = m
+    return m
 
 
 def _npx():

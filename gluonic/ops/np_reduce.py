@@ -192,7 +192,7 @@ def _sum(op, data, a: NpReduceAttrs):
     dims = np_axes(op, data.shape, a.axis)
     dt = acc_dtype(data, a.dtype)
     out = rsum(data.to(dt) if data.dtype != dt else data, dims, a.keepdims)
-    return _with_initial(out.to(dt), a.initial, torch.add)
+    return _with_initial(out if out.dtype == dt else out.to(dt), a.initial, torch.add)
 
 
 def _prod(op, data, a: NpReduceAttrs):
