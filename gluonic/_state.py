@@ -9,6 +9,11 @@ training: contextvars.ContextVar[bool] = contextvars.ContextVar("gluonic_trainin
 tracing_graph: contextvars.ContextVar[bool] = contextvars.ContextVar("gluonic_tracing_graph", default=False)
 
 
+#: The active fold scope (gluonic.fold), checked by op dispatch and HybridBlock calls; [None] when off.
+#: A plain list, not a context variable: the check sits on the per-op hot path.
+fold_scope: list = [None]
+
+
 def is_recording() -> bool:
     """Whether operations are being recorded for gradient computation."""
     return recording.get()

@@ -29,7 +29,7 @@ from typing import Any
 
 from .. import name as _name
 from .. import ndarray as nd
-from .._state import tracing_graph
+from .._state import fold_scope, tracing_graph
 from ..base import GluonicTypeError, GluonicValueError, NotImplementedForSymbol
 from ..compile.cached_op import hybridize_enabled
 from ..util import is_np_array
@@ -457,6 +457,8 @@ class HybridBlock(Block):
         return type(self).forward is not HybridBlock.forward
 
     def __call__(self, *args):
+        if fold_scope[0] is not None and args and isinstance(args[0], nd.NDArray):
+            return fold_scope[0].record_block(self, args)  # inside fold.batching(): batched later
         if (self._active and args and isinstance(args[0], nd.NDArray) and self._plain_forward()
                 and hybridize_enabled() and not _tracing.get()):
             for hook in self._forward_pre_hooks.values():

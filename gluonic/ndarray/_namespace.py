@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .._state import fold_scope
 from ..ops import registry
 from ..ops.signature import check_required, make_function
 from .ndarray import NDArray, invoke, run_wrapped
@@ -65,6 +66,9 @@ def make_nd_function(op, name: str, module: str) -> Callable:
             tensors = _exact_tensors(args)
             if tensors is not None and input_names.isdisjoint(kwargs):
                 return run_wrapped(op, tensors, args[0]._ctx, parse(kwargs) if has_attrs else None)
+            scope = fold_scope[0]
+            if scope is not None and input_names.isdisjoint(kwargs) and all(isinstance(x, NDArray) for x in args):
+                return scope.record_op(op, args, parse(kwargs) if has_attrs else None)  # lazy inputs (fold)
         return general(*args, out=out, name=name, **kwargs)
 
     function.__name__ = function.__qualname__ = name

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from .. import _dtype
-from .._state import recording
+from .._state import fold_scope, recording
 from ..base import GluonicIndexError, GluonicTypeError, GluonicValueError, numeric_types
 from ..context import Context, as_context
 from ..ops import registry as _registry
@@ -66,6 +66,9 @@ def invoke(op, inputs, attrs, out=None):
     Returns an NDArray, or a list of NDArrays for multi-output ops; writes into ``out``
     (an NDArray or list of them) when given, and returns it.
     """
+    scope = fold_scope[0]
+    if scope is not None and out is None and _any_lazy(inputs):
+        return scope.record_op(op, inputs, attrs)
     tensors = []
     ctx = None
     cls = NDArray
@@ -150,8 +153,17 @@ def from_torch(t: torch.Tensor, ctx: Context | None = None) -> NDArray:
     return _wrap(t, ctx if ctx is not None else as_context(t.device))
 
 
+def _any_lazy(inputs) -> bool:
+    for x in inputs:
+        if getattr(x, "_node", None) is not None:
+            return True
+    return False
+
+
 def _binary(self, other, tensor_op: str, scalar_op: str):
     """``self <op> other``: the broadcast op for arrays, the scalar op (keeping dtype) for numbers."""
+    if fold_scope[0] is not None:
+        return fold_scope[0].binary(self, other, tensor_op, scalar_op)
     if isinstance(other, NDArray):
         t1, t2 = self._tensor, other._tensor
         op = _op(tensor_op)

@@ -53,7 +53,8 @@ class ConcatAttrs(Attrs):
     dim: int = 1
 
 
-@register("Concat", attrs=ConcatAttrs, aliases=("concat",), num_args="num_args")
+@register("Concat", attrs=ConcatAttrs, aliases=("concat",), num_args="num_args",
+          batch=BatchRule(axis=0, when=lambda a, shapes: len(shapes[0]) > 1 and a.dim % len(shapes[0]) != 0))
 def concat(*data, a: ConcatAttrs):
     """Join arrays along axis ``dim`` (default 1); the other axes must match.
 
@@ -212,3 +213,27 @@ def pad(data, *, a: PadAttrs):
         value = a.constant_value if data.dtype.is_floating_point else int(a.constant_value)
         return F.pad(data, torch_pad, mode="constant", value=value)
     return F.pad(data, torch_pad, mode=_TORCH_MODE[a.mode])
+
+
+# ------------------------------------------------------------------------------- add_n
+class AddNAttrs(Attrs):
+    num_args: int
+
+
+@register("add_n", attrs=AddNAttrs, aliases=("ElementWiseSum", "elemwise_sum"), num_args="num_args",
+          batch=BatchRule(axis=0))
+def add_n(*data, a: AddNAttrs):
+    """Sum of any number of arrays of one shape and dtype (MXNet's ``add_n`` / ``ElementWiseSum``).
+
+    Shapes: k arrays of shape (2, 3) → (2, 3).
+
+    Example: ``add_n(ones((2,)), ones((2,)), ones((2,)))`` is ``[3, 3]``.
+    """
+    _check_inputs("add_n", data, a.num_args)
+    first = _shape(data[0])
+    if any(_shape(x) != first for x in data):
+        raise GluonicValueError(f"Operator add_n: all inputs must have the same shape. Received: {_shapes(data)}")
+    out = data[0]
+    for x in data[1:]:
+        out = out + x
+    return out if len(data) > 1 else out.clone()

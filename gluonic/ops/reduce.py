@@ -213,6 +213,21 @@ def _extremum(op, largest):
     return reduce
 
 
+def _keeps_axis0(a, shapes) -> bool:
+    """Fold batches a reduction along axis 0 when axis 0 is not reduced (and stays axis 0)."""
+    ndim = len(shapes[0])
+    if ndim == 0:
+        return False
+    try:
+        dims = reduce_axes("reduce", tuple(shapes[0]), a.axis, a.exclude)
+    except Exception:  # noqa: BLE001 - an invalid axis: the op reports it when it runs
+        return False
+    return 0 not in dims
+
+
+_KEEPS_AXIS0 = BatchRule(axis=0, when=_keeps_axis0)
+
+
 def _def_reduce(name, reducer, aliases, doc):
     def impl(data, *, a: ReduceAttrs):
         dims = reduce_axes(name, tuple(data.shape), a.axis, a.exclude)
@@ -220,7 +235,7 @@ def _def_reduce(name, reducer, aliases, doc):
 
     impl.__name__ = impl.__qualname__ = name
     impl.__doc__ = doc
-    register(name, attrs=ReduceAttrs, aliases=aliases)(impl)
+    register(name, attrs=ReduceAttrs, aliases=aliases, batch=_KEEPS_AXIS0)(impl)
     return impl
 
 

@@ -43,6 +43,9 @@ class BatchRule:
 
     axis: int | None = 0
     unbatched: tuple[int, ...] = ()
+    #: Optional ``when(attrs, input_shapes) -> bool``: batchable only for these attributes
+    #: (``sum(axis=1)`` batches along axis 0, ``sum(axis=0)`` does not).
+    when: Callable[[Any, Any], bool] | None = None
 
 
 @dataclasses.dataclass(eq=False)

@@ -106,7 +106,15 @@ def _softmax_like(op_name, data, length, a: SoftmaxAttrs, kind: str):
     return out.to(out_dtype)
 
 
-@register("softmax", attrs=SoftmaxAttrs)
+def _softmax_keeps_axis0(a, shapes) -> bool:
+    ndim = len(shapes[0])
+    return ndim > 1 and a.axis % ndim != 0 and not a.use_length
+
+
+_SOFTMAX_BATCH = BatchRule(axis=0, when=_softmax_keeps_axis0)
+
+
+@register("softmax", attrs=SoftmaxAttrs, batch=_SOFTMAX_BATCH)
 def softmax(data, length=None, *, a: SoftmaxAttrs):
     """Softmax along ``axis``: exp(x / T) / sum(exp(x / T)) with T = ``temperature`` (default 1).
 
@@ -127,7 +135,7 @@ def softmax(data, length=None, *, a: SoftmaxAttrs):
     return _softmax_like("softmax", data, length, a, "softmax")
 
 
-@register("log_softmax", attrs=SoftmaxAttrs)
+@register("log_softmax", attrs=SoftmaxAttrs, batch=_SOFTMAX_BATCH)
 def log_softmax(data, *, a: SoftmaxAttrs):
     """Logarithm of the softmax along ``axis`` (computed stably; see ``softmax``).
 

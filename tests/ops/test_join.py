@@ -187,5 +187,22 @@ def test_pad_errors(shape, attrs, match):
 
 def test_batch_rules():
     assert get("Pad").batch_rule.axis == 0
-    for name in ("Concat", "stack", "SliceChannel", "tile", "repeat"):
+    for name in ("stack", "SliceChannel", "tile", "repeat"):
         assert get(name).batch_rule is None
+    # Concat batches along axis 0 only when it joins along another axis
+    when = get("Concat").batch_rule.when
+    concat_attrs = get("Concat").attrs
+    assert when(concat_attrs(num_args=2, dim=1), [(1, 3), (1, 2)])
+    assert not when(concat_attrs(num_args=2, dim=0), [(1, 3), (1, 3)])
+    assert not when(concat_attrs(num_args=2, dim=-2), [(1, 3), (1, 3)])
+
+
+@pytest.mark.parametrize("k", [1, 2, 4])
+def test_add_n(k):
+    inputs = [rand(2, 3) for _ in range(k)]
+    check_op("add_n", inputs, lambda *xs: sum(xs[1:], xs[0]), {"num_args": k})
+    check_op("ElementWiseSum", inputs, lambda *xs: sum(xs[1:], xs[0]), {"num_args": k})
+
+
+def test_add_n_shapes_must_match():
+    check_op_error("add_n", [rand(2, 3), rand(3)], {"num_args": 2}, match="same shape")

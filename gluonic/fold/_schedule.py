@@ -1,0 +1,58 @@
+"""Scheduling strategies: the order in which groups of ready calls run.
+
+Both take the pending calls in recording order (a topological order: a call's inputs were
+recorded before it) and yield groups of calls that share a signature and whose inputs are
+computed. A call's depth is 1 + the deepest call it depends on.
+
+- ``depth`` (the MXNet Gluon Fold prototype): all calls of one depth level, grouped by
+  signature, level after level.
+- ``agenda`` (DyNet's autobatching, the default): among the ready calls, run the signature
+  whose ready calls have the lowest average depth. On unbalanced graphs (a long chain next to
+  bushy trees) this lets a signature wait until more of its calls are ready, so groups are
+  larger than depth levels allow.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+
+def by_depth(pending) -> Iterator[list]:
+    levels: dict[int, dict] = {}
+    for c in pending:
+        levels.setdefault(c.depth, {}).setdefault(c.key, []).append(c)
+    for depth in sorted(levels):
+        yield from levels[depth].values()
+
+
+def by_agenda(pending) -> Iterator[list]:
+    ready: dict = {}  # key -> [calls], [sum of depths]
+    for c in pending:
+        c.users = []
+        c.waiting = 0
+    for c in pending:
+        seen = set()
+        for x in c.inputs:
+            node = getattr(x, "_node", None)
+            if node is not None and not node.done and id(node) not in seen and not x._ready():
+                seen.add(id(node))
+                node.users.append(c)
+                c.waiting += 1
+    for c in pending:
+        if c.waiting == 0:
+            entry = ready.setdefault(c.key, [[], 0])
+            entry[0].append(c)
+            entry[1] += c.depth
+    while ready:
+        key = min(ready, key=lambda k: ready[k][1] / len(ready[k][0]))
+        group = ready.pop(key)[0]
+        yield group
+        for c in group:
+            for u in c.users:
+                u.waiting -= 1
+                if u.waiting == 0:
+                    entry = ready.setdefault(u.key, [[], 0])
+                    entry[0].append(u)
+                    entry[1] += u.depth
+
+
+STRATEGIES = {"agenda": by_agenda, "depth": by_depth}
