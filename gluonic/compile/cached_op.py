@@ -81,7 +81,7 @@ class CachedGraph:
                 _set_grad_enabled(prev)
         else:
             outs = self.fn(*tensors)
-        cls = next((a.__class__ for a in flat if a is not None), None)  # np arrays in → np arrays out
+        cls = next((a._out_cls or a.__class__ for a in flat if a is not None), None)  # np in → np out
         wrapped = []
         seen: list = []
         for r in outs:

@@ -19,6 +19,7 @@ class LazyArray(NDArray):
     """An NDArray whose value a fold scope computes later, batched with similar calls."""
 
     __slots__ = ("_node", "_index", "_shape", "_dtype_t", "_scope")
+    _out_cls = NDArray  # results computed from a lazy value's data are plain NDArrays
 
     @property
     def _tensor(self):

@@ -77,7 +77,7 @@ def invoke(op, inputs, attrs, out=None):
             tensors.append(x._tensor)
             if ctx is None:
                 ctx = x._ctx
-                cls = x.__class__
+                cls = x._out_cls or x.__class__
         elif x is None:
             tensors.append(None)
         else:
@@ -174,7 +174,7 @@ def _binary(self, other, tensor_op: str, scalar_op: str):
                 raise op_error(op, e, (t1, t2)) from e
         else:
             r = run_impl(op, (t1, t2), None)
-        x = _new(self.__class__)
+        x = _new(self._out_cls or self.__class__)
         x._tensor = r
         x._ctx = self._ctx
         return x
@@ -209,6 +209,8 @@ class NDArray:
     __slots__ = ("_tensor", "_ctx", "_grad_req", "__weakref__")
     __array_priority__ = 1000.0
     _is_symbol = False
+    #: The class of arrays computed from this one (None: its own class; fold's LazyArray: NDArray).
+    _out_cls = None
 
     def __init__(self, data, ctx: Context | None = None, dtype=None):
         t = _to_tensor(data, dtype, ctx)
@@ -244,7 +246,7 @@ class NDArray:
 
     @property
     def T(self) -> NDArray:
-        return _wrap_as(self.__class__, self._tensor.permute(*reversed(range(self._tensor.dim()))), self._ctx)
+        return _wrap_as(self._out_cls or self.__class__, self._tensor.permute(*reversed(range(self._tensor.dim()))), self._ctx)
 
     @property
     def handle(self):
@@ -309,7 +311,7 @@ class NDArray:
         t = self._tensor.to(ctx.torch_device, copy=True)
         if not recording.get():
             t = t.detach()
-        return _wrap_as(self.__class__, t, ctx)
+        return _wrap_as(self._out_cls or self.__class__, t, ctx)
 
     def as_in_context(self, context: Context) -> NDArray:
         """This array if already on ``context``, else a copy there."""
@@ -348,11 +350,11 @@ class NDArray:
     @property
     def grad(self) -> NDArray | None:
         g = self._tensor.grad
-        return None if g is None else _wrap_as(self.__class__, g, self._ctx)
+        return None if g is None else _wrap_as(self._out_cls or self.__class__, g, self._ctx)
 
     def detach(self) -> NDArray:
         """The same data, cut from the autograd graph."""
-        return _wrap_as(self.__class__, self._tensor.detach(), self._ctx)
+        return _wrap_as(self._out_cls or self.__class__, self._tensor.detach(), self._ctx)
 
     def backward(self, out_grad: NDArray | None = None, retain_graph: bool = False, train_mode: bool = True):
         """Backpropagate from this array (``out_grad`` defaults to ones)."""
@@ -409,7 +411,7 @@ class NDArray:
         # Without NumPy shape semantics MXNet has no 0-d results: x[1, 2] has shape (1,).
         if r.dim() == 0 and t.dim() != 0 and not _np_shape.get():
             r = r.reshape(1)
-        return _wrap_as(self.__class__, r, self._ctx)
+        return _wrap_as(self._out_cls or self.__class__, r, self._ctx)
 
     # ----------------------------------------------------------------- python protocol
     def __len__(self) -> int:
@@ -459,7 +461,7 @@ class NDArray:
         self._tensor = torch.from_numpy(state["data"]).to(dtype=dtype, device=self._ctx.torch_device)
 
     def __reduce__(self):
-        return (_rebuild, (self.__getstate__(), self.__class__))
+        return (_rebuild, (self.__getstate__(), self._out_cls or self.__class__))
 
     # ----------------------------------------------------------------- arithmetic
     def __add__(self, o):
@@ -564,20 +566,20 @@ class NDArray:
                 r = self._tensor.reshape(shape)
                 if r.requires_grad and not recording.get():
                     r = r.detach()
-                return _wrap_as(self.__class__, r, self._ctx)
+                return _wrap_as(self._out_cls or self.__class__, r, self._ctx)
             except RuntimeError:
                 pass  # the Reshape op below reports the error MXNet-style
         if shape:
             kwargs["shape"] = shape
         op = _op("Reshape")
         # Unlike the Reshape operator, the method returns a view sharing memory (as in MXNet).
-        return _wrap_as(self.__class__, run_impl(op, (self._tensor,), op.parse_attrs(kwargs)), self._ctx)
+        return _wrap_as(self._out_cls or self.__class__, run_impl(op, (self._tensor,), op.parse_attrs(kwargs)), self._ctx)
 
     def zeros_like(self) -> NDArray:
-        return _wrap_as(self.__class__, torch.zeros_like(self._tensor.detach()), self._ctx)
+        return _wrap_as(self._out_cls or self.__class__, torch.zeros_like(self._tensor.detach()), self._ctx)
 
     def ones_like(self) -> NDArray:
-        return _wrap_as(self.__class__, torch.ones_like(self._tensor.detach()), self._ctx)
+        return _wrap_as(self._out_cls or self.__class__, torch.ones_like(self._tensor.detach()), self._ctx)
 
 
 def _is_plain_shape(shape) -> bool:
