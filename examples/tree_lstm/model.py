@@ -57,6 +57,7 @@ class _TreeModel(gluon.Block):
     def __init__(self, vocab_size, embed, hidden, classes, **kwargs):
         super().__init__(**kwargs)
         self.hidden = hidden
+        self._zero = None
         with self.name_scope():
             self.embed = nn.Embedding(vocab_size, embed)
             self.out = nn.Dense(classes, in_units=hidden)
@@ -66,7 +67,10 @@ class _TreeModel(gluon.Block):
         return self.embed(nd.array([tree.word if isinstance(tree.word, int) else 0]))
 
     def zeros(self):
-        return nd.zeros((1, self.hidden))
+        """The zero state of a missing child, (1, hidden) (created once)."""
+        if self._zero is None:
+            self._zero = nd.zeros((1, self.hidden))
+        return self._zero
 
     def forward(self, tree):
         """Class scores of the root, shape (1, classes)."""

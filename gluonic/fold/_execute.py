@@ -12,7 +12,7 @@ import torch
 
 from .. import _dtype, _state
 from ..base import MXNetError
-from ..ndarray.ndarray import NDArray, _wrap
+from ..ndarray.ndarray import _wrap
 from ..ops.infer import infer
 
 _OP_META: dict = {}
@@ -20,48 +20,51 @@ _BLOCK_META: dict = {}
 
 
 # ---------------------------------------------------------------------- ops
-def op_out_meta(op, attrs, shapes, dtypes):
-    """[(shape, torch dtype)] of the op's outputs (meta-tensor inference, cached per signature)."""
-    key = (op, attrs, tuple(shapes), tuple(dtypes))
-    meta = _OP_META.get(key)
-    if meta is None:
+def op_signature(op, attrs, shapes: tuple, dtypes: tuple):
+    """``(out_meta, template, unbatched_positions, n)`` of an op call, cached per (op, attrs, shapes, dtypes).
+
+    ``out_meta`` lists the outputs' (shape, torch dtype) (meta-tensor inference); ``template`` is
+    the batching signature without the identities of the unbatched inputs, None when the call
+    cannot batch with others; ``n`` is its size along the batch axis.
+    """
+    key = (op, attrs, shapes, dtypes)
+    sig = _OP_META.get(key)
+    if sig is None:
         np_dtypes = [None if d is None else _dtype.from_torch(d) for d in dtypes]
-        meta = [(tuple(s), _dtype.to_torch(d)) for s, d in infer(op, shapes, np_dtypes, attrs)]
+        out_meta = [(tuple(s), _dtype.to_torch(d)) for s, d in infer(op, list(shapes), np_dtypes, attrs)]
+        sig = (out_meta, *_op_template(op, attrs, shapes, dtypes, out_meta))
         if len(_OP_META) < 65536:
-            _OP_META[key] = meta
-    return meta
+            _OP_META[key] = sig
+    return sig
 
 
-def op_batch_key(op, attrs, modes, inputs, shapes, dtypes, out_meta, input_id):
-    """(signature, batch size) of an op call, or (None, 0) when it cannot batch with others."""
+def _op_template(op, attrs, shapes, dtypes, out_meta):
     rule = op.batch_rule
     if rule is None or rule.axis is None:
-        return None, 0
+        return None, (), 0
     if rule.when is not None:
         try:
             if not rule.when(attrs, shapes):
-                return None, 0
+                return None, (), 0
         except Exception:  # noqa: BLE001 - undecidable: run the call on its own
-            return None, 0
+            return None, (), 0
     axis, unbatched = rule.axis, rule.unbatched
     n = None
-    parts = []
-    for i, (x, s, d) in enumerate(zip(inputs, shapes, dtypes)):
-        if x is None:
+    parts, same = [], []
+    for i, (s, d) in enumerate(zip(shapes, dtypes)):
+        if s is None:
             parts.append(None)
         elif i in unbatched:
-            parts.append(("same", input_id(x)))
+            parts.append("same")
+            same.append(i)
         else:
-            if len(s) <= axis:
-                return None, 0
-            if n is None:
-                n = s[axis]
-            elif s[axis] != n:
-                return None, 0
+            if len(s) <= axis or (n is not None and s[axis] != n):
+                return None, (), 0
+            n = s[axis]
             parts.append((s[:axis] + s[axis + 1:], d))
-    if n is None or n == 0 or any(len(s) <= axis or s[axis] != n for s, _ in out_meta):
-        return None, 0
-    return (op, attrs, modes, tuple(parts)), n
+    if not n or any(len(s) <= axis or s[axis] != n for s, _ in out_meta):
+        return None, (), 0
+    return (op, attrs, tuple(parts)), tuple(same), n
 
 
 def _run_op_group(group) -> None:
@@ -91,14 +94,15 @@ def _call_impl(op, tensors, attrs) -> list[torch.Tensor]:
 
 
 # ---------------------------------------------------------------------- blocks
-def block_out_meta(block, fmt, shapes, dtypes):
-    """([(shape, torch dtype)], output format) of a block call, traced once per signature; None if untraceable."""
-    key = (id(block), repr(fmt), tuple(shapes), tuple(dtypes))
-    meta = _BLOCK_META.get(key)
-    if meta is None:
+def block_signature(block, fmt_key: str, fmt, shapes: tuple, dtypes: tuple):
+    """``(out_meta, out_fmt, template, n)`` of a block call, traced once per signature; None if untraceable."""
+    key = (id(block), fmt_key, shapes, dtypes)
+    sig = _BLOCK_META.get(key)
+    if sig is None:
         meta = _trace_block(block, fmt, shapes, dtypes)
-        _BLOCK_META[key] = meta
-    return meta or None
+        sig = (*meta, *_block_template(block, fmt_key, shapes, dtypes, meta[0])) if meta else False
+        _BLOCK_META[key] = sig
+    return sig or None
 
 
 def _trace_block(block, fmt, shapes, dtypes):
@@ -119,7 +123,7 @@ def _trace_block(block, fmt, shapes, dtypes):
     return [(tuple(s), _dtype.to_torch(t)) for s, t in zip(out_shapes, out_types)], out_fmt
 
 
-def block_batch_key(block, fmt, modes, shapes, dtypes, out_meta):
+def _block_template(block, fmt_key, shapes, dtypes, out_meta):
     n = None
     parts = []
     for s, d in zip(shapes, dtypes):
@@ -132,7 +136,7 @@ def block_batch_key(block, fmt, modes, shapes, dtypes, out_meta):
         parts.append((s[1:], d))
     if not n or any(not s or s[0] != n for s, _ in out_meta):
         return None, 0
-    return (id(block), repr(fmt), modes, tuple(parts)), n
+    return (id(block), fmt_key, tuple(parts)), n
 
 
 def _run_block_group(group) -> None:
@@ -208,4 +212,4 @@ def _located(group, err: Exception) -> Exception:
         return GluonicValueError(f"{err} — in the folded call of {what} recorded at {file}:{line} (in {func}){extra}")
 
 
-__all__ = ["op_out_meta", "op_batch_key", "block_out_meta", "block_batch_key", "run_group", "NDArray"]
+__all__ = ["op_signature", "block_signature", "run_group"]

@@ -21,14 +21,21 @@ from ._lazy import LazyArray, new_lazy
 _GLUONIC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+_INTERNAL: dict = {}
+
+
 def _user_frame() -> tuple[str, int, str]:
-    """(file, line, code) of the innermost caller outside gluonic: where a recorded call came from."""
+    """(file, line, function) of the innermost caller outside gluonic: where a recorded call came from."""
     f = sys._getframe(2)
-    while f is not None and f.f_code.co_filename.startswith(_GLUONIC_DIR):
+    while f is not None:
+        code = f.f_code
+        internal = _INTERNAL.get(code)
+        if internal is None:
+            internal = _INTERNAL[code] = code.co_filename.startswith(_GLUONIC_DIR)
+        if not internal:
+            return (code.co_filename, f.f_lineno, code.co_name)
         f = f.f_back
-    if f is None:
-        return ("?", 0, "")
-    return (f.f_code.co_filename, f.f_lineno, f.f_code.co_name)
+    return ("?", 0, "")
 
 
 class Call:
@@ -111,18 +118,20 @@ class Scope:
     def record_op(self, op, inputs, attrs):
         """Record ``op(*inputs)``; returns its lazy output(s) (a list for multi-output ops)."""
         inputs = list(inputs)
-        modes = self._modes()
-        cse_key = (op, attrs, modes, tuple(self._input_id(x) for x in inputs))
+        modes = (_state.recording.get(), _state.training.get())
+        ids = tuple([self._input_id(x) for x in inputs])
+        cse_key = (op, attrs, modes, ids)
         hit = self.cse.get(cse_key)
         if hit is not None:
             self.stats.reused += 1
             return hit.outs if len(hit.outs) > 1 else hit.outs[0]
-        shapes = [None if x is None else x.shape for x in inputs]
-        dtypes = [None if x is None else _dtype_of(x) for x in inputs]
-        out_meta = _execute.op_out_meta(op, attrs, shapes, dtypes)
-        key, n = _execute.op_batch_key(op, attrs, modes, inputs, shapes, dtypes, out_meta, self._input_id)
-        if key is None:
+        shapes = tuple([None if x is None else x.shape for x in inputs])
+        dtypes = tuple([None if x is None else _dtype_of(x) for x in inputs])
+        out_meta, template, same, n = _execute.op_signature(op, attrs, shapes, dtypes)
+        if template is None:
             key = self._unbatchable_key()
+        else:
+            key = (template, modes, tuple([ids[i] for i in same])) if same else (template, modes)
         ctx = next(x._ctx for x in inputs if x is not None)
         call = Call("op", op, attrs, inputs, None, key, 0, modes, _user_frame(), n)
         outs = self._add(call, out_meta, ctx, cse_key)
@@ -133,21 +142,21 @@ class Scope:
         from ..gluon.block import _flatten, _regroup
 
         flat, fmt = _flatten(list(args), "input")
-        modes = self._modes()
-        cse_key = (id(block), repr(fmt), modes, tuple(self._input_id(x) for x in flat))
+        fmt_key = fmt if isinstance(fmt, int) else repr(fmt)
+        modes = (_state.recording.get(), _state.training.get())
+        ids = tuple([self._input_id(x) for x in flat])
+        cse_key = (id(block), fmt_key, modes, ids)
         hit = self.cse.get(cse_key)
         if hit is not None:
             self.stats.reused += 1
             return _regroup(list(hit.outs), hit.out_fmt)[0]
-        shapes = [None if x is None else x.shape for x in flat]
-        dtypes = [None if x is None else _dtype_of(x) for x in flat]
-        meta = _execute.block_out_meta(block, fmt, shapes, dtypes)
-        if meta is None:  # the block cannot be traced: run it now, unbatched
+        shapes = tuple([None if x is None else x.shape for x in flat])
+        dtypes = tuple([None if x is None else _dtype_of(x) for x in flat])
+        sig = _execute.block_signature(block, fmt_key, fmt, shapes, dtypes)
+        if sig is None:  # the block cannot be traced: run it now, unbatched
             return self.run_now(block, args)
-        out_meta, out_fmt = meta
-        key, n = _execute.block_batch_key(block, fmt, modes, shapes, dtypes, out_meta)
-        if key is None:
-            key = self._unbatchable_key()
+        out_meta, out_fmt, template, n = sig
+        key = self._unbatchable_key() if template is None else (template, modes)
         ctx = next((x._ctx for x in flat if x is not None), None)
         call = Call("block", block, None, flat, fmt, key, 0, modes, _user_frame(), n)
         call.out_fmt = out_fmt
