@@ -12,6 +12,7 @@ import torch
 
 from .. import _dtype, _state
 from ..base import MXNetError
+from ..gluon.block import _flatten, _regroup
 from ..ndarray.ndarray import _wrap
 from ..ops.infer import infer
 
@@ -140,8 +141,6 @@ def _block_template(block, fmt_key, shapes, dtypes, out_meta):
 
 
 def _run_block_group(group) -> None:
-    from ..gluon.block import _flatten, _regroup
-
     first = group[0]
     block, ctx = first.target, next((x._ctx for x in first.inputs if x is not None), None)
     if len(group) == 1:

@@ -25,23 +25,16 @@ def by_depth(pending) -> Iterator[list]:
 
 
 def by_agenda(pending) -> Iterator[list]:
-    ready: dict = {}  # key -> [calls], [sum of depths]
-    for c in pending:
-        c.users = []
-        c.waiting = 0
-    for c in pending:
-        seen = set()
-        for x in c.inputs:
-            node = getattr(x, "_node", None)
-            if node is not None and not node.done and id(node) not in seen and not x._ready():
-                seen.add(id(node))
-                node.users.append(c)
-                c.waiting += 1
+    # Dependency edges (``users``) and counts (``waiting``) were set when the calls were recorded.
+    ready: dict = {}  # key -> [calls, sum of depths]
     for c in pending:
         if c.waiting == 0:
-            entry = ready.setdefault(c.key, [[], 0])
-            entry[0].append(c)
-            entry[1] += c.depth
+            entry = ready.get(c.key)
+            if entry is None:
+                ready[c.key] = [[c], c.depth]
+            else:
+                entry[0].append(c)
+                entry[1] += c.depth
     while ready:
         key = min(ready, key=lambda k: ready[k][1] / len(ready[k][0]))
         group = ready.pop(key)[0]
@@ -50,9 +43,13 @@ def by_agenda(pending) -> Iterator[list]:
             for u in c.users:
                 u.waiting -= 1
                 if u.waiting == 0:
-                    entry = ready.setdefault(u.key, [[], 0])
-                    entry[0].append(u)
-                    entry[1] += u.depth
+                    entry = ready.get(u.key)
+                    if entry is None:
+                        ready[u.key] = [[u], u.depth]
+                    else:
+                        entry[0].append(u)
+                        entry[1] += u.depth
+            c.users = []
 
 
 STRATEGIES = {"agenda": by_agenda, "depth": by_depth}

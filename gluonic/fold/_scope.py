@@ -14,7 +14,8 @@ import torch
 
 from .. import _state
 from ..base import GluonicValueError
-from ..ndarray.ndarray import NDArray
+from ..gluon.block import _flatten, _regroup
+from ..ndarray.ndarray import NDArray, _op, invoke
 from . import _execute, _schedule
 from ._lazy import LazyArray, new_lazy
 
@@ -102,11 +103,16 @@ class Scope:
 
     def _add(self, call: Call, out_meta, ctx, cse_key) -> list[LazyArray]:
         depth = 0
+        producers: list = []
         for x in call.inputs:
-            if x is not None and x.__class__ is LazyArray and not x._ready():
+            if x is not None and x.__class__ is LazyArray:
                 node = x._node
-                if node.depth > depth:
-                    depth = node.depth
+                if node is not None and node not in producers:  # pending: an edge for the agenda
+                    producers.append(node)
+                    node.users.append(call)
+                    if node.depth > depth:
+                        depth = node.depth
+        call.waiting = len(producers)
         call.depth = depth + 1
         call.outs = [new_lazy(self, call, i, s, d, ctx) for i, (s, d) in enumerate(out_meta)]
         self.pending.append(call)
@@ -139,8 +145,6 @@ class Scope:
 
     def record_block(self, block, args):
         """Record ``block(*args)``: the whole block batches with other calls of it."""
-        from ..gluon.block import _flatten, _regroup
-
         flat, fmt = _flatten(list(args), "input")
         fmt_key = fmt if isinstance(fmt, int) else repr(fmt)
         modes = (_state.recording.get(), _state.training.get())
@@ -180,8 +184,6 @@ class Scope:
 
     def binary(self, a, b, tensor_op: str, scalar_op: str):
         """``a <op> b`` of NDArray arithmetic while the scope is active."""
-        from ..ndarray.ndarray import _op, invoke
-
         if isinstance(b, NDArray):
             return invoke(_op(tensor_op), (a, b), None)
         op = _op(scalar_op)
