@@ -185,9 +185,16 @@ class Scope:
     def binary(self, a, b, tensor_op: str, scalar_op: str):
         """``a <op> b`` of NDArray arithmetic while the scope is active."""
         if isinstance(b, NDArray):
+            if a._out_cls is not None or b._out_cls is not None:  # a lazy operand: record directly
+                return self.record_op(_op(tensor_op), (a, b), None)
             return invoke(_op(tensor_op), (a, b), None)
         op = _op(scalar_op)
-        return invoke(op, (a,), op.parse_attrs({"scalar": b}))
+        attrs = _SCALAR_ATTRS.get((scalar_op, b))
+        if attrs is None:
+            attrs = _SCALAR_ATTRS[(scalar_op, b)] = op.parse_attrs({"scalar": b})
+            if len(_SCALAR_ATTRS) > 4096:
+                _SCALAR_ATTRS.clear()
+        return invoke(op, (a,), attrs)
 
     # ------------------------------------------------------------------ running
     def force(self, x: LazyArray) -> None:
@@ -228,6 +235,9 @@ def _torch_key(key, device):
     from ..ndarray.ndarray import _torch_index
 
     return _torch_index(key, device)
+
+
+_SCALAR_ATTRS: dict = {}
 
 
 class _suspended:  # noqa: N801 - a context manager
