@@ -10,7 +10,7 @@ import torch
 
 from .base import GluonicTypeError
 
-__all__ = ["bfloat16", "np_dtype", "to_torch", "from_torch", "MX_TYPE_CODE", "MX_CODE_TYPE"]
+__all__ = ["bfloat16", "np_dtype", "name", "to_torch", "from_torch", "MX_TYPE_CODE", "MX_CODE_TYPE"]
 
 #: MXNet 1.9's name for bfloat16 in NumPy terms.
 bfloat16 = np.dtype([("bfloat16", np.uint16)])
@@ -66,6 +66,12 @@ def np_dtype(dtype) -> np.dtype:
         "Unsupported dtype; gluonic supports float16, float32, float64, bfloat16, "
         f"uint8, int8, int32, int64 and bool. Received: {dtype!r}"
     )
+
+
+def name(dtype) -> str:
+    """The name MXNet writes for a dtype (``'float32'``, ``'int64'``, ``'bfloat16'``), from any spelling."""
+    d = np_dtype(dtype)
+    return "bfloat16" if d.names else d.name
 
 
 def to_torch(dtype) -> torch.dtype:

@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import autograd
 from .. import ndarray as nd
+from .._dtype import name as dtype_name
 from .._dtype import np_dtype
 from ..base import GluonicTypeError, GluonicValueError, MXNetError, mx_real_t
 from ..context import Context, cpu, current_context
@@ -41,11 +42,6 @@ _tracing: contextvars.ContextVar[bool] = contextvars.ContextVar("gluonic_tracing
 
 def _known(shape) -> bool:
     return shape is not None and all(d > 0 for d in shape)
-
-
-def _dtype_name(dtype) -> str:
-    d = np_dtype(dtype)
-    return "bfloat16" if d.names else d.name
 
 
 class Parameter:
@@ -246,7 +242,7 @@ class Parameter:
         if not cast_dtype and np_dtype(self._dtype) != np_dtype(data.dtype):
             raise GluonicTypeError(
                 f"Failed loading Parameter '{self.name}' from saved params: dtype incompatible: expected "
-                f"{_dtype_name(self._dtype)} vs saved {_dtype_name(data.dtype)}. Set cast_dtype=True to cast "
+                f"{dtype_name(self._dtype)} vs saved {dtype_name(data.dtype)}. Set cast_dtype=True to cast "
                 "the dtype of saved params.")
         if isinstance(ctx, Context):
             ctx = [ctx]

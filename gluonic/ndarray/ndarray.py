@@ -384,11 +384,7 @@ class NDArray:
             key = Ellipsis
         idx = _torch_index(key, t.device)
         try:
-            if recording.get() and not (t.is_leaf and t.requires_grad):
-                t[idx] = v
-            else:
-                with torch.no_grad():
-                    t[idx] = v
+            _write_index(t, idx, v)
         except (IndexError, RuntimeError) as e:
             raise GluonicIndexError(
                 f"NDArray.__setitem__: cannot assign to index {key!r} of an array of shape {self.shape}: {e}. "
@@ -589,6 +585,15 @@ def _is_plain_shape(shape) -> bool:
             return False
         minus_one += d == -1
     return minus_one <= 1
+
+
+def _write_index(t: torch.Tensor, idx, v) -> None:
+    """``t[idx] = v`` in place: recorded by autograd inside ``record()`` unless ``t`` is a leaf variable."""
+    if recording.get() and not (t.is_leaf and t.requires_grad):
+        t[idx] = v
+    else:
+        with torch.no_grad():
+            t[idx] = v
 
 
 def _rebuild(state, cls=None) -> NDArray:

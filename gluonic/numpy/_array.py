@@ -22,7 +22,7 @@ import torch
 from .. import _dtype
 from .._state import recording
 from ..base import GluonicIndexError, GluonicValueError
-from ..ndarray.ndarray import NDArray, _torch_index, _wrap_as
+from ..ndarray.ndarray import NDArray, _torch_index, _wrap_as, _write_index
 
 _MODULES: dict = {}
 
@@ -173,11 +173,7 @@ class ndarray(NDArray):  # noqa: N801 - NumPy's (and MXNet's) class name
         try:
             if flips:  # x[::-1] = v: write v flipped into the ascending view
                 v = torch.as_tensor(v, dtype=t.dtype, device=t.device).expand_as(t[idx]).flip(flips)
-            if recording.get() and not (t.is_leaf and t.requires_grad):
-                t[idx] = v
-            else:
-                with torch.no_grad():
-                    t[idx] = v
+            _write_index(t, idx, v)
         except (IndexError, RuntimeError) as e:
             raise GluonicIndexError(f"cannot assign to index {key!r} of an array of shape {self.shape}: {e}. "
                                     f"Received: value of shape {getattr(value, 'shape', ())}") from None

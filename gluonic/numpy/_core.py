@@ -16,19 +16,7 @@ from .. import _dtype
 from .._state import tracing_graph
 from ..base import GluonicTypeError
 from ..context import Context, as_context, current_context
-from ..ndarray.ndarray import NDArray, _wrap_as, run_wrapped
-from ..ops import registry
-
-_OPS: dict = {}
-
-
-def op(name: str):
-    """The registry entry ``name`` (cached)."""
-    o = _OPS.get(name)
-    if o is None:
-        o = _OPS[name] = registry.get(name)
-    return o
-
+from ..ndarray.ndarray import NDArray, _op, _wrap_as, run_wrapped
 
 _NDARRAY: list = []
 
@@ -68,7 +56,7 @@ def call(op_name: str, inputs, ctx: Context | None = None, out=None, **attrs):
     ``inputs`` may hold None for absent optional inputs. ``ctx`` places the result of an
     op without array inputs (creation ops). ``out`` (an np array) receives the result.
     """
-    o = _OPS.get(op_name) or op(op_name)
+    o = _op(op_name)
     cls = _NDARRAY[0] if _NDARRAY else ndarray_class()
     tensors = []
     for x in inputs:
@@ -169,5 +157,4 @@ def is_scalar(x) -> bool:
 
 def dtype_name(dtype) -> str:
     """The attribute string MXNet uses for a dtype (``'float32'``, ``'bfloat16'``)."""
-    t = _dtype.to_torch(dtype)
-    return "bfloat16" if t == torch.bfloat16 else _dtype.np_dtype(t).name
+    return _dtype.name(_dtype.to_torch(dtype))  # None is float32, as in to_torch

@@ -35,10 +35,7 @@ def _ctx(ctx, device):
 def _dtype_name(dtype, default: str | None = "float32") -> str | None:
     if dtype is None:
         return default
-    if isinstance(dtype, str) and dtype == "bfloat16":
-        return dtype
-    d = _dtype.np_dtype(dtype)
-    return "bfloat16" if d.names else d.name
+    return _dtype.name(dtype)
 
 
 def _int(fn: str, name: str, v) -> int:

@@ -65,10 +65,7 @@ def dtype_attr(dtype):
     """A dtype as the name the ops' ``dtype`` attribute stores (``'bfloat16'`` included)."""
     if dtype is None:
         return None
-    if isinstance(dtype, str) and dtype == "bfloat16":
-        return dtype
-    d = _dtype.np_dtype(dtype)
-    return "bfloat16" if d.names else d.name
+    return _dtype.name(dtype)
 
 
 def _reduce(fname, op, a, axis, dtype=None, out=None, keepdims=False, initial=None, **more):

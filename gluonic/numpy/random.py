@@ -61,7 +61,7 @@ def _float_dtype(fn: str, dtype, out=None) -> str:
             return onp.dtype(out.dtype).name
         return "float32"
     try:
-        name = "bfloat16" if str(dtype) == "bfloat16" else _dtype.np_dtype(dtype).name
+        name = _dtype.name(dtype)
     except (TypeError, ValueError, KeyError):
         name = None
     if name not in _FLOAT_NAMES:

@@ -97,12 +97,9 @@ def _parse_tuple(item_parser):
 
 
 def _parse_dtype(v: Any) -> str:
-    from .._dtype import np_dtype
+    from .._dtype import name
 
-    if isinstance(v, str) and v.strip() == "bfloat16":
-        return "bfloat16"
-    d = np_dtype(v.strip() if isinstance(v, str) else v)
-    return "bfloat16" if d.names else d.name
+    return name(v.strip() if isinstance(v, str) else v)
 
 
 def _parse_str(v: Any) -> str:
@@ -228,11 +225,10 @@ def format_attr(value: Any) -> str:
     if isinstance(value, list):
         return format_attr(tuple(value))
     if isinstance(value, (type, np.dtype)) or value.__class__.__name__ == "dtype":  # np.float64, dtype('int32')
-        from .._dtype import np_dtype
+        from .._dtype import name
 
         try:
-            d = np_dtype(value)
+            return name(value)
         except Exception:  # noqa: BLE001 - not a dtype after all
             return str(value)
-        return "bfloat16" if d.names else d.name
     return str(value)

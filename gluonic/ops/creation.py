@@ -235,12 +235,17 @@ def linspace(*, a: LinspaceAttrs):
     Example: ``_linspace(start=2, stop=3, num=5) = [2, 2.25, 2.5, 2.75, 3]``
     """
     (num,), dtype = _linspace_sig(a)
-    div = num - 1 if a.endpoint else num
-    step = (a.stop - a.start) / div if div > 0 else 0.0
-    values = torch.arange(num, dtype=_F64, device=device_of(a.ctx)) * step + a.start
-    if a.endpoint and num > 1:
-        values[-1] = a.stop
-    return _from_f64(values, dtype)
+    return _from_f64(spaced_f64(a.start, a.stop, num, a.endpoint, device_of(a.ctx)), dtype)
+
+
+def spaced_f64(start: float, stop: float, num: int, endpoint: bool, device) -> torch.Tensor:
+    """``num`` evenly spaced float64 values from ``start`` to ``stop`` (``stop`` exact when ``endpoint``)."""
+    div = num - 1 if endpoint else num
+    step = (stop - start) / div if div > 0 else 0.0
+    values = torch.arange(num, dtype=_F64, device=device) * step + start
+    if endpoint and num > 1:
+        values[-1] = stop
+    return values
 
 
 class EyeAttrs(Attrs):

@@ -17,7 +17,7 @@ import torch
 from .. import _dtype
 from ..base import GluonicValueError
 from .attrs import Attrs, DType, Shape
-from .creation import _F64, _from_f64, _rule, _scalar_in, check_shape, device_of
+from .creation import _F64, _from_f64, _rule, _scalar_in, check_shape, device_of, spaced_f64
 from .registry import add_aliases, register
 
 add_aliases("_full", "_npi_full")
@@ -143,11 +143,7 @@ def np_logspace(*, a: LogspaceAttrs):
     Shapes: → (num,). Example: ``_npi_logspace(start=0, stop=2, num=3) = [1, 10, 100]``.
     """
     (num,), dtype = _logspace_sig(a)
-    div = num - 1 if a.endpoint else num
-    step = (a.stop - a.start) / div if div > 0 else 0.0
-    exps = torch.arange(num, dtype=_F64, device=device_of(a.ctx)) * step + a.start
-    if a.endpoint and num > 1:
-        exps[-1] = a.stop
+    exps = spaced_f64(a.start, a.stop, num, a.endpoint, device_of(a.ctx))
     return _from_f64(torch.pow(torch.tensor(a.base, dtype=_F64, device=exps.device), exps), dtype)
 
 

@@ -34,6 +34,7 @@ from ..base import GluonicValueError
 from ..context import as_context, current_context
 from ..random import generator
 from .attrs import Attrs, DType, Floats, Shape
+from .random import RandintAttrs
 from .registry import register
 
 _FLOATS = (torch.float16, torch.float32, torch.float64, torch.bfloat16)
@@ -428,12 +429,7 @@ def npi_bernoulli(input1=None, *, a: BernoulliAttrs):
 
 
 # ----------------------------------------------------------------------------- randint
-class RandintAttrs(Attrs):
-    low: int
-    high: int
-    shape: Shape | None = None
-    ctx: str | None = ""
-    dtype: DType | None = None
+# The op's attributes are those of the legacy _random_randint (RandintAttrs, imported above).
 
 
 def _randint_dtype(op: str, dtype) -> torch.dtype:
