@@ -52,7 +52,7 @@ class batching:  # noqa: N801 - used as ``with fold.batching():``
     def __init__(self, enabled: bool = True, strategy: str = "agenda"):
         env = os.environ.get("GLUONIC_FOLD", "1").strip().lower()
         self.enabled = bool(enabled) and env not in ("0", "false", "off")
-        self.scope = Scope(strategy) if self.enabled else Scope(strategy)
+        self.scope = Scope(strategy)
         self._outer = None
 
     def __enter__(self) -> Scope:

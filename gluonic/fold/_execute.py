@@ -204,11 +204,11 @@ def _located(group, err: Exception) -> Exception:
     file, line, func = group[0].where
     what = group[0].target.name if group[0].kind != "fn" else "indexing"
     extra = f" (batched with {len(group) - 1} similar calls)" if len(group) > 1 else ""
-    err_cls = type(err) if isinstance(err, MXNetError) else GluonicValueError
+    message = f"{err} — in the folded call of {what} recorded at {file}:{line} (in {func}){extra}"
     try:
-        return err_cls(f"{err} — in the folded call of {what} recorded at {file}:{line} (in {func}){extra}")
-    except TypeError:
-        return GluonicValueError(f"{err} — in the folded call of {what} recorded at {file}:{line} (in {func}){extra}")
+        return type(err)(message) if isinstance(err, MXNetError) else GluonicValueError(message)
+    except TypeError:  # an error class whose constructor takes other arguments
+        return GluonicValueError(message)
 
 
 __all__ = ["op_signature", "block_signature", "run_group"]

@@ -15,7 +15,7 @@ import torch
 from .. import _state
 from ..base import GluonicValueError
 from ..gluon.block import _flatten, _regroup
-from ..ndarray.ndarray import NDArray, _op, invoke
+from ..ndarray.ndarray import NDArray, _op, _torch_index, invoke
 from . import _execute, _schedule
 from ._lazy import LazyArray, new_lazy
 
@@ -173,7 +173,7 @@ class Scope:
             shape = tuple(torch.empty(x.shape, device="meta")[_meta_key(key)].shape)
         except Exception:  # noqa: BLE001 - let the eager path raise its own error
             return NDArray.__getitem__(x, key)
-        call = Call("fn", lambda t: t[_torch_key(key, t.device)], None, [x], None, self._unbatchable_key(), 0,
+        call = Call("fn", lambda t: t[_torch_index(key, t.device)], None, [x], None, self._unbatchable_key(), 0,
                     self._modes(), _user_frame(), 0)
         return self._add(call, [(shape, x._dtype_t)], x._ctx, None)[0]
 
@@ -229,12 +229,6 @@ def _meta_key(key):
     if isinstance(key, NDArray):
         raise TypeError("array index")
     return key
-
-
-def _torch_key(key, device):
-    from ..ndarray.ndarray import _torch_index
-
-    return _torch_index(key, device)
 
 
 _SCALAR_ATTRS: dict = {}
