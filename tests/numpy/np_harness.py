@@ -24,6 +24,8 @@ import gluonic as mx
 from gluonic import autograd
 from gluonic import numpy as np
 
+from ..ops.harness import finite_difference
+
 
 def _fn(name_or_fn):
     if callable(name_or_fn):
@@ -127,16 +129,7 @@ def check_np_grad(name_or_fn, inputs: Sequence, idx: Sequence[int], *, rtol=1e-4
     total.backward()
     for i in idx:
         analytic = mx_inputs[i].grad.asnumpy()
-        numeric = onp.zeros_like(inputs64[i])
-        flat = inputs64[i].reshape(-1)
-        for j in range(flat.size):
-            saved = flat[j]
-            flat[j] = saved + eps
-            plus = objective(inputs64)
-            flat[j] = saved - eps
-            minus = objective(inputs64)
-            flat[j] = saved
-            numeric.reshape(-1)[j] = (plus - minus) / (2 * eps)
+        numeric = finite_difference(objective, inputs64, i, eps)
         onp.testing.assert_allclose(analytic, numeric, rtol=rtol, atol=atol, err_msg=f"gradient of input {i}")
 
 
