@@ -84,8 +84,7 @@ def main(argv=None) -> None:
     trainer = mx.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.01})
     hybrid = ChildSumTreeLSTM(vocab_size=VOCAB, embed=EMBED, hidden=HIDDEN, classes=CLASSES)
     hybrid.initialize(mx.init.Xavier())
-    hybrid.iou.hybridize()
-    hybrid.forget.hybridize()
+    hybrid.cell.hybridize()
     hybrid_trainer = mx.gluon.Trainer(hybrid.collect_params(), "sgd", {"learning_rate": 0.01})
     torch_net = TorchTreeLSTM(vocab=VOCAB, embed_size=EMBED, hidden=HIDDEN, classes=CLASSES)
 

@@ -19,38 +19,37 @@ from gluonic import gluon, nd
 from gluonic.gluon import nn
 
 
-class _Gates(gluon.HybridBlock):
-    """``act(W x + U h (+ b))`` for ``units`` outputs (the building block of every gate)."""
+class _ChildSumCell(gluon.HybridBlock):
+    """One child-sum Tree-LSTM node: its input ``x`` and its children's states -> ``(h, c)``.
 
-    def __init__(self, embed, hidden, units, **kwargs):
+    ``child_h`` and ``child_c`` are lists of (batch, hidden) arrays, one per child (empty for a
+    leaf)::
+
+        h~  = sum_k h_k
+        i, o, u = sigmoid, sigmoid, tanh of  W_iou x + U_iou h~
+        f_k = sigmoid(W_f x + U_f h_k)                 (one forget gate per child)
+        c   = i * u + sum_k f_k * c_k,    h = o * tanh(c)
+    """
+
+    def __init__(self, embed, hidden, **kwargs):
         super().__init__(**kwargs)
         with self.name_scope():
-            self.x2h = nn.Dense(units, in_units=embed)
-            self.h2h = nn.Dense(units, in_units=hidden, use_bias=False)
+            self.iou_x = nn.Dense(3 * hidden, in_units=embed)
+            self.iou_h = nn.Dense(3 * hidden, in_units=hidden, use_bias=False)
+            self.f_x = nn.Dense(hidden, in_units=embed)
+            self.f_h = nn.Dense(hidden, in_units=hidden, use_bias=False)
 
-    def hybrid_forward(self, F, x, h):
-        return self.x2h(x) + self.h2h(h)
-
-
-class _IOU(_Gates):
-    """Input, output and update gates from the node input and (summed) child state."""
-
-    def __init__(self, embed, hidden, **kwargs):
-        super().__init__(embed, hidden, 3 * hidden, **kwargs)
-
-    def hybrid_forward(self, F, x, h):
-        i, o, u = F.split(super().hybrid_forward(F, x, h), num_outputs=3, axis=1)
-        return F.sigmoid(i), F.sigmoid(o), F.tanh(u)
-
-
-class _Forget(_Gates):
-    """One child's forget gate ``sigmoid(W_f x + U_f h_child + b_f)``."""
-
-    def __init__(self, embed, hidden, **kwargs):
-        super().__init__(embed, hidden, hidden, **kwargs)
-
-    def hybrid_forward(self, F, x, h):
-        return F.sigmoid(super().hybrid_forward(F, x, h))
+    def hybrid_forward(self, F, x, child_h, child_c):
+        iou = self.iou_x(x)
+        if child_h:
+            iou = iou + self.iou_h(F.add_n(*child_h) if len(child_h) > 1 else child_h[0])
+        i, o, u = F.split(iou, num_outputs=3, axis=1)
+        c = F.sigmoid(i) * F.tanh(u)
+        if child_h:
+            fx = self.f_x(x)
+            for h, c_child in zip(child_h, child_c):
+                c = c + F.sigmoid(fx + self.f_h(h)) * c_child
+        return F.sigmoid(o) * F.tanh(c), c
 
 
 class _TreeModel(gluon.Block):
@@ -79,31 +78,19 @@ class _TreeModel(gluon.Block):
 
 
 class ChildSumTreeLSTM(_TreeModel):
-    """Child-sum Tree-LSTM: children are summed for the input/output/update gates and each
-    child gets its own forget gate (suits dependency trees and any branching)."""
+    """Child-sum Tree-LSTM: any number of children, summed for the input/output/update gates,
+    each with its own forget gate (suits dependency trees and any branching). The node update
+    is one block, :class:`_ChildSumCell`, called with the children's states."""
 
     def __init__(self, vocab_size=5000, embed=300, hidden=150, classes=5, **kwargs):
         super().__init__(vocab_size, embed, hidden, classes, **kwargs)
         with self.name_scope():
-            self.iou = _IOU(embed, hidden)
-            self.forget = _Forget(embed, hidden)
+            self.cell = _ChildSumCell(embed, hidden)
 
     def encode(self, tree):
         """``(h, c)`` of ``tree``'s root, each (1, hidden)."""
-        x = self.word(tree)
-        if not tree.children:
-            i, o, u = self.iou(x, self.zeros())
-            c = i * u
-            return o * nd.tanh(c), c
         states = [self.encode(child) for child in tree.children]
-        h_sum = states[0][0]
-        for h, _ in states[1:]:
-            h_sum = h_sum + h
-        i, o, u = self.iou(x, h_sum)
-        c = i * u
-        for h, c_child in states:
-            c = c + self.forget(x, h) * c_child
-        return o * nd.tanh(c), c
+        return self.cell(self.word(tree), [h for h, _ in states], [c for _, c in states])
 
 
 class _BinaryCell(gluon.HybridBlock):

@@ -82,7 +82,7 @@ class batching:  # noqa: N801 - used as ``with fold.batching():``
             if self.enabled and self._outer is None and self._gc:
                 gc.enable()
             if exc_type is not None and self._outer is None:
-                self.scope.pending, self.scope.cse = [], {}
+                self.scope.discard()
         return False
 
 

@@ -1,107 +1,127 @@
-"""Signatures, output metadata and batched execution of recorded calls.
+"""Recorded calls, their signatures, and batched execution.
 
-A group of calls with one signature runs as: concatenate each batched input along the batch
-axis → one call (the op's torch implementation, or the block itself) → split each output
-back by the calls' sizes. Inputs an op's batch rule marks ``unbatched`` (weights) must be
-the same array in every call of a group and are passed once. Under ``autograd.record()``
-the concatenation and the split are recorded too, so gradients reach every sample.
+A group of calls with one signature runs as one call: each batched input is *gathered*
+from the buffers that earlier groups produced (a slice when the rows are already in order,
+else one ``index_select``), the op's torch implementation or the block runs once, and each
+output stays one batched buffer; a call's results are a row range of it. Inputs an op's batch
+rule marks ``unbatched`` (weights) must be the same array in every call of a group and are
+passed once. Under ``autograd.record()`` the gathers are recorded too, so gradients reach
+every sample — with a handful of autograd nodes per group rather than one per sample.
 """
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from .. import _dtype, _state
-from ..base import MXNetError
+from ..base import GluonicValueError, MXNetError
 from ..gluon.block import _flatten, _regroup
 from ..ndarray.ndarray import _wrap
 from ..ops.infer import infer
+from ._lazy import LazyArray as _LazyArray
 
 _OP_META: dict = {}
 _BLOCK_META: dict = {}
 
 
-# ---------------------------------------------------------------------- ops
-def op_signature(op, attrs, shapes: tuple, dtypes: tuple):
-    """``(out_meta, template, unbatched_positions, n)`` of an op call, cached per (op, attrs, shapes, dtypes).
+class Call:
+    """One recorded call: an op, a block, or an unbatchable Python function on a tensor.
 
-    ``out_meta`` lists the outputs' (shape, torch dtype) (meta-tensor inference); ``template`` is
-    the batching signature without the identities of the unbatched inputs, None when the call
-    cannot batch with others; ``n`` is its size along the batch axis.
+    After it ran, ``bufs`` are its group's output buffers, batched along ``axis`` (None: the
+    buffers are exactly this call's outputs), and its rows start at ``off``.
     """
-    key = (op, attrs, shapes, dtypes)
+
+    __slots__ = ("kind", "target", "attrs", "inputs", "fmt", "out_fmt", "key", "depth", "outs", "modes", "n",
+                 "axis", "ctx", "waiting", "users", "bufs", "off", "extra")
+
+    def __init__(self, kind, target, attrs, inputs, fmt, key, modes, n, axis, ctx):
+        self.kind, self.target, self.attrs, self.inputs, self.fmt = kind, target, attrs, inputs, fmt
+        self.key, self.modes, self.n, self.axis, self.ctx = key, modes, n, axis, ctx
+        self.out_fmt = 0
+        self.users: list[Call] = []
+        self.bufs = None
+        self.off = 0
+        self.extra = None  # {consumer mark: (bufs, off)}: copies of the rows for other consumers
+
+    def view(self, index: int) -> torch.Tensor:
+        """This call's output ``index`` (a view of its group's buffer)."""
+        buf = self.bufs[index]
+        if self.axis is None:
+            return buf
+        return buf.narrow(self.axis, self.off, self.n)
+
+
+# ---------------------------------------------------------------------- signatures
+_TEMPLATES: dict = {}  # batching template -> a small int (cheap to hash in per-call keys)
+
+
+def _intern(template) -> int:
+    tid = _TEMPLATES.get(template)
+    if tid is None:
+        tid = _TEMPLATES[template] = len(_TEMPLATES)
+    return tid
+
+
+def op_signature(op, attrs, metas: tuple):
+    """``(out_meta, template, unbatched_positions, n, axis)`` of an op call, cached per (op, attrs, metas).
+
+    ``metas`` are the inputs' (shape, torch dtype) (None for an absent input); ``out_meta`` lists
+    the outputs' (meta-tensor inference); ``template`` is an int naming the batching signature
+    (without the identities of the unbatched inputs), None when the call cannot batch with
+    others; ``n`` is its size along the batch axis ``axis``.
+    """
+    key = (op, attrs, metas)
     sig = _OP_META.get(key)
     if sig is None:
-        np_dtypes = [None if d is None else _dtype.from_torch(d) for d in dtypes]
-        out_meta = [(tuple(s), _dtype.to_torch(d)) for s, d in infer(op, list(shapes), np_dtypes, attrs)]
-        sig = (out_meta, *_op_template(op, attrs, shapes, dtypes, out_meta))
+        shapes = [None if m is None else m[0] for m in metas]
+        np_dtypes = [None if m is None else _dtype.from_torch(m[1]) for m in metas]
+        out_meta = [(tuple(s), _dtype.to_torch(d)) for s, d in infer(op, shapes, np_dtypes, attrs)]
+        sig = (out_meta, *_op_template(op, attrs, metas, out_meta))
         if len(_OP_META) < 65536:
             _OP_META[key] = sig
     return sig
 
 
-def _op_template(op, attrs, shapes, dtypes, out_meta):
+def _op_template(op, attrs, metas, out_meta):
     rule = op.batch_rule
     if rule is None or rule.axis is None:
-        return None, (), 0
+        return None, (), 0, None
     if rule.when is not None:
         try:
-            if not rule.when(attrs, shapes):
-                return None, (), 0
+            if not rule.when(attrs, tuple(None if m is None else m[0] for m in metas)):
+                return None, (), 0, None
         except Exception:  # noqa: BLE001 - undecidable: run the call on its own
-            return None, (), 0
+            return None, (), 0, None
     axis, unbatched = rule.axis, rule.unbatched
     n = None
     parts, same = [], []
-    for i, (s, d) in enumerate(zip(shapes, dtypes)):
-        if s is None:
+    for i, m in enumerate(metas):
+        if m is None:
             parts.append(None)
-        elif i in unbatched:
+            continue
+        s, d = m
+        if i in unbatched:
             parts.append("same")
             same.append(i)
         else:
             if len(s) <= axis or (n is not None and s[axis] != n):
-                return None, (), 0
+                return None, (), 0, None
             n = s[axis]
             parts.append((s[:axis] + s[axis + 1:], d))
     if not n or any(len(s) <= axis or s[axis] != n for s, _ in out_meta):
-        return None, (), 0
-    return (op, attrs, tuple(parts)), tuple(same), n
+        return None, (), 0, None
+    return _intern((op, attrs, tuple(parts))), tuple(same), n, axis
 
 
-def _run_op_group(group) -> None:
-    first = group[0]
-    op, attrs = first.target, first.attrs
-    if len(group) == 1:
-        outs = _call_impl(op, [_tensor(x) for x in first.inputs], attrs)
-        _assign(first, outs)
-        return
-    axis, unbatched = op.batch_rule.axis, op.batch_rule.unbatched
-    tensors = []
-    for i, x in enumerate(first.inputs):
-        if x is None or i in unbatched:
-            tensors.append(None if x is None else _tensor(x))
-        else:
-            tensors.append(torch.cat([_tensor(c.inputs[i]) for c in group], dim=axis))
-    outs = _call_impl(op, tensors, attrs)
-    sizes = [c.n for c in group]
-    pieces = [o.split(sizes, dim=axis) for o in outs]
-    for j, c in enumerate(group):
-        _assign(c, [p[j] for p in pieces])
-
-
-def _call_impl(op, tensors, attrs) -> list[torch.Tensor]:
-    out = op.impl(*tensors, a=attrs) if attrs is not None else op.impl(*tensors)
-    return [out] if isinstance(out, torch.Tensor) else list(out)
-
-
-# ---------------------------------------------------------------------- blocks
-def block_signature(block, fmt_key: str, fmt, shapes: tuple, dtypes: tuple):
+def block_signature(block, fmt_key, fmt, metas: tuple):
     """``(out_meta, out_fmt, template, n)`` of a block call, traced once per signature; None if untraceable."""
-    key = (id(block), fmt_key, shapes, dtypes)
+    key = (id(block), fmt_key, metas)
     sig = _BLOCK_META.get(key)
     if sig is None:
+        shapes = tuple(None if m is None else m[0] for m in metas)
+        dtypes = tuple(None if m is None else m[1] for m in metas)
         meta = _trace_block(block, fmt, shapes, dtypes)
-        sig = (*meta, *_block_template(block, fmt_key, shapes, dtypes, meta[0])) if meta else False
+        sig = (*meta, *_block_template(block, fmt_key, metas, meta[0])) if meta else False
         _BLOCK_META[key] = sig
     return sig or None
 
@@ -124,45 +144,210 @@ def _trace_block(block, fmt, shapes, dtypes):
     return [(tuple(s), _dtype.to_torch(t)) for s, t in zip(out_shapes, out_types)], out_fmt
 
 
-def _block_template(block, fmt_key, shapes, dtypes, out_meta):
+def _block_template(block, fmt_key, metas, out_meta):
     n = None
     parts = []
-    for s, d in zip(shapes, dtypes):
-        if s is None:
+    for m in metas:
+        if m is None:
             parts.append(None)
             continue
+        s, d = m
         if not s or (n is not None and s[0] != n):
             return None, 0
         n = s[0]
         parts.append((s[1:], d))
     if not n or any(not s or s[0] != n for s, _ in out_meta):
         return None, 0
-    return (id(block), fmt_key, tuple(parts)), n
+    return _intern((id(block), fmt_key, tuple(parts))), n
+
+
+# ---------------------------------------------------------------------- gathering inputs
+def gather(items, axis: int, device, consumers=None) -> torch.Tensor:
+    """The inputs ``items`` (one per call of a group) stacked along ``axis``.
+
+    Results of earlier groups are rows of those groups' buffers: rows in order from one buffer
+    are a slice; otherwise one ``index_select`` over the buffers involved. Constants of a group
+    become one tensor. ``consumers`` (the calls reading ``items``, in order) pick the copy of a
+    result that was laid out for them (see :func:`_set_outputs`).
+    """
+    first = items[0]
+    if first.__class__ is _LazyArray and first._const is not None and all(
+            x.__class__ is _LazyArray and x._const is not None for x in items):
+        return torch.from_numpy(np.concatenate([x._const for x in items], axis=axis)).to(device)
+    sources: dict = {}  # id(buffer) -> its first row in the concatenation of the sources
+    parts: list = []
+    rows: list = []
+    total = 0
+    for j, x in enumerate(items):
+        node = x._node if x.__class__ is _LazyArray else None
+        if node is not None and node.bufs is not None and (node.axis is None or node.axis == axis):
+            if node.extra is not None and consumers is not None:
+                c = consumers[j]
+                bufs, start = node.extra.get((c.depth, c.key), (node.bufs, node.off))
+            else:
+                bufs, start = node.bufs, node.off
+            buf = bufs[x._index]
+            n = x._meta[0][axis]
+        else:
+            buf = x._tensor
+            start = 0
+            n = buf.shape[axis]
+        base = sources.get(id(buf))
+        if base is None:
+            base = sources[id(buf)] = total
+            parts.append(buf)
+            total += buf.shape[axis]
+        if n == 1:
+            rows.append(base + start)
+        else:
+            rows.extend(range(base + start, base + start + n))
+    r0, count = rows[0], len(rows)
+    in_order = rows[-1] - r0 == count - 1 and rows == list(range(r0, r0 + count))
+    if len(parts) == 1:
+        src = parts[0]
+        if in_order:
+            return src if count == src.shape[axis] else src.narrow(axis, r0, count)
+        return src.index_select(axis, _index(rows, src.device))
+    if in_order and count == total:
+        return torch.cat(parts, dim=axis)
+    if total > 4 * count:  # big sources, few rows each: pick the rows of each source first
+        return _gather_sparse(parts, rows, axis)
+    return torch.cat(parts, dim=axis).index_select(axis, _index(rows, parts[0].device))
+
+
+def _index(rows, device) -> torch.Tensor:
+    t = torch.from_numpy(np.array(rows, dtype=np.int64))
+    return t if device.type == "cpu" else t.to(device)
+
+
+def _gather_sparse(parts, rows, axis):
+    bounds = np.cumsum([0] + [p.shape[axis] for p in parts])
+    rows = np.array(rows, dtype=np.int64)
+    source = np.searchsorted(bounds, rows, side="right") - 1
+    order = np.argsort(source, kind="stable")  # rows grouped by source, in item order within each
+    picked = []
+    for s in np.unique(source):
+        local = rows[source == s] - bounds[s]
+        picked.append(parts[s].index_select(axis, _index(local, parts[s].device)))
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    return torch.cat(picked, dim=axis).index_select(axis, _index(inverse, parts[0].device))
+
+
+# ---------------------------------------------------------------------- running groups
+def _by_consumer(group) -> list:
+    """The group's calls ordered by who will read their results: the (depth, signature) of each call's
+    first user. Calls read by one later group then sit next to each other in the output buffers."""
+    def consumer(c):
+        users = c.users
+        if not users:
+            return (1 << 62, 0)
+        u = users[0]
+        return (u.depth, hash(u.key))
+
+    return sorted(group, key=consumer)
+
+
+def _set_outputs(group, tensors, axis) -> None:
+    """Give each call its rows of the group's outputs.
+
+    The outputs are split into chunks, one per consumer, the (depth, signature) of a later call
+    that reads them (the group was sorted by :func:`_by_consumer`): that later group then
+    gathers from chunks of about its own size, so the backward pass of its gather fills and
+    accumulates gradients of that size rather than of the whole buffer. A result read by
+    several consumers (a shared subtree, a reused lookup) is copied into each one's chunk.
+    """
+    if len(group) == 1:
+        c = group[0]
+        c.bufs, c.off, c.axis = tensors, 0, None
+        return
+    chunks: dict = {}  # consumer mark -> [calls]
+    shared = False  # True: some rows go to several chunks, or the chunks are not contiguous runs
+    last = None
+    for c in group:
+        users = c.users
+        first = (users[0].depth, users[0].key) if users else None
+        if first != last:
+            shared = shared or first in chunks
+            last = first
+        chunks.setdefault(first, []).append(c)
+        if not users:
+            continue
+        for u in users[1:]:
+            mark = (u.depth, u.key)
+            if mark != first:
+                calls = chunks.setdefault(mark, [])
+                if not calls or calls[-1] is not c:
+                    calls.append(c)
+                    shared = True
+    if len(chunks) == 1:
+        off = 0
+        for c in group:
+            c.bufs, c.off, c.axis = tensors, off, axis
+            off += c.n
+        return
+    sizes = [sum(c.n for c in calls) for calls in chunks.values()]
+    if shared:  # lay the rows out per consumer (copying shared ones)
+        start, offsets = 0, {}
+        for c in group:
+            offsets[c] = start
+            start += c.n
+        rows = [r for calls in chunks.values() for c in calls for r in range(offsets[c], offsets[c] + c.n)]
+        index = _index(rows, tensors[0].device)
+        tensors = [t.index_select(axis, index) for t in tensors]
+    pieces = list(zip(*[t.split(sizes, dim=axis) for t in tensors]))
+    for (mark, calls), bufs in zip(chunks.items(), pieces):
+        off = 0
+        for c in calls:
+            if c.bufs is None:
+                c.bufs, c.off, c.axis = bufs, off, axis
+            else:
+                if c.extra is None:
+                    c.extra = {}
+                c.extra[mark] = (bufs, off)
+            off += c.n
+
+
+def _run_op_group(group) -> None:
+    first = group[0]
+    op, attrs = first.target, first.attrs
+    if len(group) == 1:
+        outs = _call_impl(op, [None if x is None else x._tensor for x in first.inputs], attrs)
+        _set_outputs(group, outs, None)
+        return
+    axis, unbatched = op.batch_rule.axis, op.batch_rule.unbatched
+    device = first.ctx.torch_device
+    group = _by_consumer(group)
+    tensors = []
+    for i, x in enumerate(first.inputs):
+        if x is None or i in unbatched:
+            tensors.append(None if x is None else x._tensor)
+        else:
+            tensors.append(gather([c.inputs[i] for c in group], axis, device, group))
+    _set_outputs(group, _call_impl(op, tensors, attrs), axis)
+
+
+def _call_impl(op, tensors, attrs) -> list[torch.Tensor]:
+    out = op.impl(*tensors, a=attrs) if attrs is not None else op.impl(*tensors)
+    return [out] if isinstance(out, torch.Tensor) else list(out)
 
 
 def _run_block_group(group) -> None:
     first = group[0]
-    block, ctx = first.target, next((x._ctx for x in first.inputs if x is not None), None)
+    block, ctx = first.target, first.ctx
     if len(group) == 1:
-        flat = [None if x is None else _wrap(_tensor(x), ctx) for x in first.inputs]
+        flat = [None if x is None else _wrap(x._tensor, ctx) for x in first.inputs]
     else:
-        flat = [None if x is None else _wrap(torch.cat([_tensor(c.inputs[i]) for c in group], dim=0), ctx)
+        device = ctx.torch_device
+        group = _by_consumer(group)
+        flat = [None if x is None else _wrap(gather([c.inputs[i] for c in group], 0, device, group), ctx)
                 for i, x in enumerate(first.inputs)]
-    args, _ = _regroup(flat, first.fmt)
-    out = block(*args)
+    out = block(*(_regroup(flat, first.fmt)[0] if first.fmt != 0 else flat))
     outs, _ = _flatten(out, "output")
-    tensors = [o._tensor for o in outs]
-    if len(group) == 1:
-        _assign(first, tensors)
-        return
-    sizes = [c.n for c in group]
-    pieces = [t.split(sizes, dim=0) for t in tensors]
-    for j, c in enumerate(group):
-        _assign(c, [p[j] for p in pieces])
+    _set_outputs(group, [o._tensor for o in outs], 0)
 
 
-# ---------------------------------------------------------------------- running
-def run_group(group) -> None:
+def run_group(group, where: dict) -> None:
     """Run a group of calls with one signature (one call when they cannot batch)."""
     first = group[0]
     recording, training = first.modes
@@ -176,32 +361,20 @@ def run_group(group) -> None:
             _run_block_group(group)
         else:
             for c in group:
-                _assign(c, [c.target(_tensor(c.inputs[0]))])
+                _set_outputs([c], [c.target(c.inputs[0]._tensor)], None)
     except Exception as e:  # noqa: BLE001 - re-raised naming the user's line
-        raise _located(group, e) from e
+        raise _located(group, where.get(first.key, ("?", 0, "")), e) from e
     finally:
         torch.set_grad_enabled(prev_grad)
         _state.recording.reset(r_token)
         _state.training.reset(t_token)
-    for c in group:
-        c.done = True
+    for c in group:  # the values live in the buffers now; drop the links (no reference cycles)
+        c.inputs = c.outs = None
 
 
-def _tensor(x) -> torch.Tensor:
-    return x._tensor
-
-
-def _assign(call, tensors) -> None:
-    for lazy, t in zip(call.outs, tensors):
-        lazy._tensor = t
-        lazy._node = None  # a computed value: no longer tied to its call (breaks the call <-> value cycle)
-
-
-def _located(group, err: Exception) -> Exception:
-    """The error of a batched call, naming where the (first) call was recorded in the user's code."""
-    from ..base import GluonicValueError
-
-    file, line, func = group[0].where
+def _located(group, where, err: Exception) -> Exception:
+    """The error of a batched call, naming where (a) call of the group was recorded in the user's code."""
+    file, line, func = where
     what = group[0].target.name if group[0].kind != "fn" else "indexing"
     extra = f" (batched with {len(group) - 1} similar calls)" if len(group) > 1 else ""
     message = f"{err} — in the folded call of {what} recorded at {file}:{line} (in {func}){extra}"
@@ -210,5 +383,4 @@ def _located(group, err: Exception) -> Exception:
     except TypeError:  # an error class whose constructor takes other arguments
         return GluonicValueError(message)
 
-
-__all__ = ["op_signature", "block_signature", "run_group"]
+__all__ = ["Call", "op_signature", "block_signature", "run_group", "gather"]

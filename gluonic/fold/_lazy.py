@@ -1,13 +1,21 @@
-"""``LazyArray``: the value of a recorded call that has not run yet.
+"""``LazyArray``: the value of a recorded call that has not run yet (or a small constant).
 
 A lazy array knows its shape, dtype and context (inferred when the call was recorded) and
-which pending call produces it. Anything that needs the data (``asnumpy``, ``asscalar``,
-``float()``, ``backward``, an operation the scope does not record) reads ``_tensor``, which
-makes the scope run everything pending first ("forcing").
+which call produces it (``_node``, with its output number ``_index``). When the call has run,
+its outputs live in batched buffers (one tensor for the whole group, along the group's batch
+axis) and the lazy array is a row range of one of them; ``_tensor`` is then a view. Before
+that, anything that needs the data (``asnumpy``, ``asscalar``, ``float()``, ``backward``, an
+operation the scope does not record) reads ``_tensor``, which makes the scope run everything
+pending first ("forcing").
+
+Small arrays built from Python data inside a scope (``nd.array([word_id])``) are *constants*:
+their value is kept as a NumPy array and a group of them becomes one tensor when a batched
+call needs them, instead of one tiny tensor each.
 """
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from .. import _dtype
 from ..ndarray.ndarray import NDArray
@@ -18,7 +26,7 @@ _TENSOR_SLOT = NDArray._tensor  # the slot descriptor the property below shadows
 class LazyArray(NDArray):
     """An NDArray whose value a fold scope computes later, batched with similar calls."""
 
-    __slots__ = ("_node", "_index", "_shape", "_dtype_t", "_scope")
+    __slots__ = ("_node", "_index", "_meta", "_scope", "_cid", "_const")
     _out_cls = NDArray  # results computed from a lazy value's data are plain NDArrays
 
     @property
@@ -26,35 +34,43 @@ class LazyArray(NDArray):
         try:
             return _TENSOR_SLOT.__get__(self)
         except AttributeError:
-            self._scope.force(self)
-            return _TENSOR_SLOT.__get__(self)
+            pass
+        if self._const is not None:
+            t = torch.from_numpy(self._const).to(self._ctx.torch_device)
+        else:
+            node = self._node
+            if node.bufs is None:
+                self._scope.force(self)
+            t = node.view(self._index)
+        _TENSOR_SLOT.__set__(self, t)
+        return t
 
     @_tensor.setter
     def _tensor(self, value):
         _TENSOR_SLOT.__set__(self, value)
 
     def _ready(self) -> bool:
-        return self._node is None  # the call that computes it clears the link when it ran
+        return self._node is None or self._node.bufs is not None
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self._shape
+        return self._meta[0]
 
     @property
     def dtype(self):
-        return _dtype.from_torch(self._dtype_t)
+        return _dtype.from_torch(self._meta[1])
 
     @property
     def size(self) -> int:
-        return int(np.prod(self._shape, dtype=np.int64))
+        return int(np.prod(self._meta[0], dtype=np.int64))
 
     @property
     def ndim(self) -> int:
-        return len(self._shape)
+        return len(self._meta[0])
 
     def __repr__(self) -> str:
         if not self._ready():
-            return f"<LazyArray {'x'.join(map(str, self._shape))} @{self._ctx} (pending)>"
+            return f"<LazyArray {'x'.join(map(str, self._meta[0]))} @{self._ctx} (pending)>"
         return NDArray.__repr__(self)
 
     def reshape(self, *shape, **kwargs):
@@ -71,8 +87,23 @@ class LazyArray(NDArray):
         return self._scope.record_getitem(self, key)
 
 
-def new_lazy(scope, node, index: int, shape, dtype_t, ctx) -> LazyArray:
-    x = object.__new__(LazyArray)
-    x._scope, x._node, x._index = scope, node, index
-    x._shape, x._dtype_t, x._ctx = tuple(shape), dtype_t, ctx
+_new = object.__new__
+
+
+def new_lazy(scope, node, index: int, meta, ctx) -> LazyArray:
+    """The lazy output ``index`` of recorded call ``node``; ``meta`` is its (shape, torch dtype)."""
+    x = _new(LazyArray)
+    x._scope, x._node, x._index, x._meta, x._ctx = scope, node, index, meta, ctx
+    x._const = None
+    x._cid = id(x)  # what makes two inputs identical for reuse: the array itself (alive while recorded)
+    return x
+
+
+def new_constant(scope, value: np.ndarray, ctx) -> LazyArray:
+    """A small constant (from ``nd.array`` on Python data inside a scope); equal values are identical inputs."""
+    x = _new(LazyArray)
+    x._scope, x._node, x._index = scope, None, 0
+    x._meta, x._ctx = (value.shape, _dtype.to_torch(value.dtype)), ctx
+    x._const = value
+    x._cid = (value.dtype.char, value.shape, value.tobytes())
     return x

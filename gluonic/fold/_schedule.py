@@ -26,29 +26,37 @@ def by_depth(pending) -> Iterator[list]:
 
 def by_agenda(pending) -> Iterator[list]:
     # Dependency edges (``users``) and counts (``waiting``) were set when the calls were recorded.
-    ready: dict = {}  # key -> [calls, sum of depths]
-
-    def make_ready(c) -> None:
-        entry = ready.get(c.key)
-        if entry is None:
-            ready[c.key] = [[c], c.depth]
-        else:
-            entry[0].append(c)
-            entry[1] += c.depth
-
+    ready: dict = {}  # key -> [calls, sum of their depths]
     for c in pending:
         if c.waiting == 0:
-            make_ready(c)
+            entry = ready.get(c.key)
+            if entry is None:
+                ready[c.key] = [[c], c.depth]
+            else:
+                entry[0].append(c)
+                entry[1] += c.depth
     while ready:
-        key = min(ready, key=lambda k: ready[k][1] / len(ready[k][0]))
-        group = ready.pop(key)[0]
+        best, best_avg = None, None
+        for key, (calls, total) in ready.items():
+            avg = total / len(calls)
+            if best_avg is None or avg < best_avg:
+                best, best_avg = key, avg
+        group = ready.pop(best)[0]
         yield group
         for c in group:
-            for u in c.users:
+            users = c.users
+            if not users:
+                continue
+            for u in users:
                 u.waiting -= 1
                 if u.waiting == 0:
-                    make_ready(u)
-            c.users = []
+                    entry = ready.get(u.key)
+                    if entry is None:
+                        ready[u.key] = [[u], u.depth]
+                    else:
+                        entry[0].append(u)
+                        entry[1] += u.depth
+            c.users = None
 
 
 STRATEGIES = {"agenda": by_agenda, "depth": by_depth}

@@ -1,8 +1,10 @@
 """The fold scope: records block and op calls on per-sample values, runs them batched when forced.
 
-Recording a call costs a signature, a cached shape inference and a few list appends. When a
-value is needed the scheduler (:mod:`._schedule`) picks groups of ready calls with the same
-signature and :mod:`._execute` runs each group as one call on concatenated inputs.
+Recording is the hot path (a Tree-LSTM records ~160 calls per tree), so it does the least it
+can: one pass over the inputs (identity for reuse, shape, dtype, pending producers), a cached
+signature lookup, one ``Call`` and its lazy outputs. When a value is needed the scheduler
+(:mod:`._schedule`) picks groups of ready calls with the same signature and :mod:`._execute`
+runs each group as one call on gathered inputs.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import os
 import sys
 import time
 
+import numpy as np
 import torch
 
 from .. import _state
@@ -17,10 +20,11 @@ from ..base import GluonicValueError
 from ..gluon.block import _flatten, _regroup
 from ..ndarray.ndarray import NDArray, _op, _torch_index, invoke
 from . import _execute, _schedule
-from ._lazy import LazyArray, new_lazy
+from ._execute import Call
+from ._lazy import LazyArray, new_constant, new_lazy
 
 _GLUONIC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
+_recording, _training = _state.recording.get, _state.training.get
 
 _INTERNAL: dict = {}
 
@@ -39,24 +43,8 @@ def _user_frame() -> tuple[str, int, str]:
     return ("?", 0, "")
 
 
-class Call:
-    """One recorded call: an op, a block, or an unbatchable Python function on tensors."""
-
-    __slots__ = ("kind", "target", "attrs", "inputs", "fmt", "out_fmt", "key", "depth", "outs", "modes", "where",
-                 "n", "waiting", "users", "done")
-
-    def __init__(self, kind, target, attrs, inputs, fmt, key, depth, modes, where, n):
-        self.kind, self.target, self.attrs, self.inputs, self.fmt = kind, target, attrs, inputs, fmt
-        self.key, self.depth, self.modes, self.where, self.n = key, depth, modes, where, n
-        self.outs: list[LazyArray] = []
-        self.out_fmt = 0
-        self.waiting = 0
-        self.users: list[Call] = []
-        self.done = False
-
-
 class Stats:
-    """Counters of a scope: calls recorded, groups run, time spent recording and scheduling."""
+    """Counters of a scope: calls recorded, groups run, time spent scheduling and executing."""
 
     def __init__(self):
         self.calls = self.groups = self.flushes = self.reused = 0
@@ -78,94 +66,98 @@ class Scope:
         self.strategy = strategy
         self.pending: list[Call] = []
         self.cse: dict = {}
+        self.where: dict = {}  # signature -> the user's line that first recorded a call with it (for errors)
         self.stats = Stats()
         self._unique = 0
 
     # ------------------------------------------------------------------ recording
-    def _modes(self):
-        return (_state.recording.get(), _state.training.get())
+    def _scan(self, inputs):
+        """One pass over a call's inputs: (identities, metas, pending producers, depth).
+
+        A meta is an input's (shape, torch dtype); a producer is a call that has not run yet.
+        """
+        ids, metas, producers = [], [], []
+        depth = 0
+        for x in inputs:
+            if x.__class__ is LazyArray:
+                ids.append(x._cid)
+                metas.append(x._meta)
+                node = x._node
+                if node is not None and node.bufs is None and node not in producers:
+                    producers.append(node)
+                    if node.depth > depth:
+                        depth = node.depth
+            elif x is None:
+                ids.append(None)
+                metas.append(None)
+            else:
+                t = x._tensor
+                ids.append(_concrete_id(t))
+                metas.append((tuple(t.shape), t.dtype))
+        return tuple(ids), tuple(metas), producers, depth
+
+    def _add(self, call: Call, out_meta, producers, depth) -> list[LazyArray]:
+        for node in producers:  # dependency edges for the agenda
+            node.users.append(call)
+        call.waiting = len(producers)
+        call.depth = depth + 1
+        ctx = call.ctx
+        if len(out_meta) == 1:
+            outs = call.outs = [new_lazy(self, call, 0, out_meta[0], ctx)]
+        else:
+            outs = call.outs = [new_lazy(self, call, i, m, ctx) for i, m in enumerate(out_meta)]
+        self.pending.append(call)
+        if call.key not in self.where:
+            self.where[call.key] = _user_frame()
+        return outs
 
     def _unbatchable_key(self):
         self._unique += 1
         return ("unbatchable", self._unique)
 
-    def _input_id(self, x):
-        """What makes two inputs "identical" for reuse: the producing call, or the array itself;
-        small constant arrays (word ids, zero states) count as identical when their values are."""
-        if x is None:
-            return None
-        if x.__class__ is LazyArray and not x._ready():
-            return (id(x._node), x._index)
-        t = x._tensor
-        if t.numel() <= 64 and not t.requires_grad and t.device.type == "cpu":
-            return (t.dtype, tuple(t.shape), t.numpy().tobytes() if t.dtype != torch.bfloat16 else id(t))
-        return id(t)
-
-    def _add(self, call: Call, out_meta, ctx, cse_key) -> list[LazyArray]:
-        depth = 0
-        producers: list = []
-        for x in call.inputs:
-            if x is not None and x.__class__ is LazyArray:
-                node = x._node
-                if node is not None and node not in producers:  # pending: an edge for the agenda
-                    producers.append(node)
-                    node.users.append(call)
-                    if node.depth > depth:
-                        depth = node.depth
-        call.waiting = len(producers)
-        call.depth = depth + 1
-        call.outs = [new_lazy(self, call, i, s, d, ctx) for i, (s, d) in enumerate(out_meta)]
-        self.pending.append(call)
-        self.stats.calls += 1
-        if cse_key is not None:
-            self.cse[cse_key] = call
-        return call.outs
-
     def record_op(self, op, inputs, attrs):
         """Record ``op(*inputs)``; returns its lazy output(s) (a list for multi-output ops)."""
-        inputs = list(inputs)
-        modes = (_state.recording.get(), _state.training.get())
-        ids = tuple([self._input_id(x) for x in inputs])
+        modes = (_recording(), _training())
+        ids, metas, producers, depth = self._scan(inputs)
         cse_key = (op, attrs, modes, ids)
         hit = self.cse.get(cse_key)
         if hit is not None:
             self.stats.reused += 1
             return hit.outs if len(hit.outs) > 1 else hit.outs[0]
-        shapes = tuple([None if x is None else x.shape for x in inputs])
-        dtypes = tuple([None if x is None else _dtype_of(x) for x in inputs])
-        out_meta, template, same, n = _execute.op_signature(op, attrs, shapes, dtypes)
+        out_meta, template, same, n, axis = _execute.op_signature(op, attrs, metas)
+        ctx = _ctx_of(inputs)
         if template is None:
             key = self._unbatchable_key()
+        elif same:
+            key = (template, modes, ctx._torch_device, tuple([ids[i] for i in same]))
         else:
-            key = (template, modes, tuple([ids[i] for i in same])) if same else (template, modes)
-        ctx = next(x._ctx for x in inputs if x is not None)
-        call = Call("op", op, attrs, inputs, None, key, 0, modes, _user_frame(), n)
-        outs = self._add(call, out_meta, ctx, cse_key)
+            key = (template, modes, ctx._torch_device)
+        call = Call("op", op, attrs, inputs, None, key, modes, n, axis, ctx)
+        outs = self._add(call, out_meta, producers, depth)
+        self.cse[cse_key] = call
         return outs if len(outs) > 1 else outs[0]
 
     def record_block(self, block, args):
         """Record ``block(*args)``: the whole block batches with other calls of it."""
-        flat, fmt = _flatten(list(args), "input")
-        fmt_key = fmt if isinstance(fmt, int) else repr(fmt)
-        modes = (_state.recording.get(), _state.training.get())
-        ids = tuple([self._input_id(x) for x in flat])
+        flat, fmt, fmt_key = _flat_args(args)
+        modes = (_recording(), _training())
+        ids, metas, producers, depth = self._scan(flat)
         cse_key = (id(block), fmt_key, modes, ids)
         hit = self.cse.get(cse_key)
         if hit is not None:
             self.stats.reused += 1
-            return _regroup(list(hit.outs), hit.out_fmt)[0]
-        shapes = tuple([None if x is None else x.shape for x in flat])
-        dtypes = tuple([None if x is None else _dtype_of(x) for x in flat])
-        sig = _execute.block_signature(block, fmt_key, fmt, shapes, dtypes)
+            return _block_result(hit.outs, hit.out_fmt)
+        sig = _execute.block_signature(block, fmt_key, fmt, metas)
         if sig is None:  # the block cannot be traced: run it now, unbatched
             return self.run_now(block, args)
         out_meta, out_fmt, template, n = sig
-        key = self._unbatchable_key() if template is None else (template, modes)
-        ctx = next((x._ctx for x in flat if x is not None), None)
-        call = Call("block", block, None, flat, fmt, key, 0, modes, _user_frame(), n)
+        ctx = _ctx_of(flat)
+        key = self._unbatchable_key() if template is None else (template, modes, ctx._torch_device)
+        call = Call("block", block, None, flat, fmt, key, modes, n, 0, ctx)
         call.out_fmt = out_fmt
-        outs = self._add(call, out_meta, ctx, cse_key)
-        return _regroup(list(outs), out_fmt)[0]
+        outs = self._add(call, out_meta, producers, depth)
+        self.cse[cse_key] = call
+        return _block_result(outs, out_fmt)
 
     def record_getitem(self, x: LazyArray, key):
         """``x[key]``: recorded as an unbatchable call (runs on its own when its input is ready)."""
@@ -173,9 +165,22 @@ class Scope:
             shape = tuple(torch.empty(x.shape, device="meta")[_meta_key(key)].shape)
         except Exception:  # noqa: BLE001 - let the eager path raise its own error
             return NDArray.__getitem__(x, key)
-        call = Call("fn", lambda t: t[_torch_index(key, t.device)], None, [x], None, self._unbatchable_key(), 0,
-                    self._modes(), _user_frame(), 0)
-        return self._add(call, [(shape, x._dtype_t)], x._ctx, None)[0]
+        _, _, producers, depth = self._scan([x])
+        call = Call("fn", lambda t: t[_torch_index(key, t.device)], None, [x], None, self._unbatchable_key(),
+                    (_recording(), _training()), 0, None, x._ctx)
+        return self._add(call, [(shape, x._meta[1])], producers, depth)[0]
+
+    def constant(self, data, ctx, dtype):
+        """``nd.array(data)`` of small Python data inside the scope: a constant, or None (build it now)."""
+        if isinstance(data, NDArray) or isinstance(data, torch.Tensor):
+            return None
+        try:
+            value = np.array(data, dtype=np.float32 if dtype is None else dtype)
+        except (TypeError, ValueError):
+            return None
+        if value.size > 4096 or value.dtype == object or value.dtype.char not in _CONST_DTYPES:
+            return None
+        return new_constant(self, value, ctx)
 
     def run_now(self, block, args):
         """Run a block eagerly, outside the scope (its inputs are forced)."""
@@ -194,6 +199,8 @@ class Scope:
             attrs = _SCALAR_ATTRS[(scalar_op, b)] = op.parse_attrs({"scalar": b})
             if len(_SCALAR_ATTRS) > 4096:
                 _SCALAR_ATTRS.clear()
+        if a.__class__ is LazyArray:
+            return self.record_op(op, (a,), attrs)
         return invoke(op, (a,), attrs)
 
     # ------------------------------------------------------------------ running
@@ -208,19 +215,90 @@ class Scope:
         if not self.pending:
             return
         pending, self.pending, self.cse = self.pending, [], {}
+        where, self.where = self.where, {}
         self.stats.flushes += 1
+        self.stats.calls += len(pending)
         t0 = time.perf_counter()
+        execute = 0.0
+        groups = 0
         with _suspended():
             for group in _schedule.STRATEGIES[self.strategy](pending):
                 t1 = time.perf_counter()
-                _execute.run_group(group)
-                self.stats.execute_s += time.perf_counter() - t1
-                self.stats.groups += 1
-        self.stats.schedule_s += time.perf_counter() - t0
+                _execute.run_group(group, where)
+                execute += time.perf_counter() - t1
+                groups += 1
+        self.stats.groups += groups
+        self.stats.execute_s += execute
+        self.stats.schedule_s += time.perf_counter() - t0 - execute
+
+    def discard(self) -> None:
+        """Drop everything pending (the scope is left with an error)."""
+        self.pending, self.cse, self.where = [], {}, {}
 
 
-def _dtype_of(x):
-    return x._dtype_t if x.__class__ is LazyArray else x._tensor.dtype
+def _ctx_of(inputs):
+    for x in inputs:
+        if x is not None:
+            return x._ctx
+    return None
+
+
+_FMTS: dict = {}
+
+
+def _flat_args(args):
+    """``(flat inputs, format, format key)`` of a block call's arguments.
+
+    Arrays and one level of lists of arrays (a node's children) are handled here, cheaply;
+    anything deeper goes through Gluon's general ``_flatten``.
+    """
+    flat, lengths = [], []
+    for a in args:
+        if isinstance(a, NDArray):
+            flat.append(a)
+            lengths.append(-1)
+        elif a.__class__ is list or a.__class__ is tuple:
+            for b in a:
+                if not isinstance(b, NDArray):
+                    break
+            else:
+                flat.extend(a)
+                lengths.append(len(a))
+                continue
+            break
+        else:
+            break
+    else:
+        key = tuple(lengths)
+        fmt = _FMTS.get(key)
+        if fmt is None:
+            if len(key) == 1 and key[0] == -1:
+                fmt = 0
+            else:
+                fmt = [0 if n == -1 else [0] * n for n in key]
+            _FMTS[key] = fmt
+        return flat, fmt, key
+    flat, fmt = _flatten(list(args), "input")
+    return flat, fmt, repr(fmt)
+
+
+def _block_result(outs, out_fmt):
+    """A block's lazy outputs in the structure its graph returns (one array, a list, nested lists)."""
+    if out_fmt == 0:
+        return outs[0]
+    if out_fmt.__class__ is list and all(f == 0 for f in out_fmt):
+        return list(outs)
+    return _regroup(list(outs), out_fmt)[0]
+
+
+def _concrete_id(t: torch.Tensor):
+    """What makes a concrete input identical to another: small constants (zero states) by value."""
+    if t.numel() <= 64 and not t.requires_grad and t.device.type == "cpu" and t.dtype != torch.bfloat16:
+        return (t.dtype, tuple(t.shape), t.numpy().tobytes())
+    return id(t)
+
+
+_CONST_DTYPES = frozenset("efdbBhHiIlLq?")
 
 
 def _meta_key(key):

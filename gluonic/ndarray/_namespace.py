@@ -39,13 +39,15 @@ def _is_symbolic(inputs) -> bool:
 
 def nd_invoke(op, inputs, attr_kwargs, out, name):
     """Frontend invoke for ``nd.*`` functions: eager on NDArrays, graph nodes on Symbols."""
-    has_none = False
+    has_none = other = False
     for x in inputs:
         if x.__class__ is not NDArray:
             if x is None:
                 has_none = True
-            elif _symbol_invoke and _is_symbolic(inputs):
-                return _symbol_invoke[0](op, inputs, attr_kwargs, out, name)
+            else:
+                other = True
+    if other and _symbol_invoke and _is_symbolic(inputs):
+        return _symbol_invoke[0](op, inputs, attr_kwargs, out, name)
     attrs = op.parse_attrs(attr_kwargs) if attr_kwargs or op.attrs is not None else None
     if has_none:
         check_required(op, inputs, attrs)

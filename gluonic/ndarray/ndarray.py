@@ -664,6 +664,11 @@ def array(source_array, ctx: Context | None = None, dtype=None) -> NDArray:
     <class 'numpy.float32'>
     """
     ctx = as_context(ctx)
+    scope = fold_scope[0]
+    if scope is not None:  # inside fold.batching(): small Python data becomes a batched constant
+        const = scope.constant(source_array, ctx, dtype)
+        if const is not None:
+            return const
     return _wrap(_to_tensor(source_array, dtype, ctx), ctx)
 
 
