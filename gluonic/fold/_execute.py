@@ -141,7 +141,12 @@ def _trace_block(block, fmt, shapes, dtypes):
         return False
     if out_shapes is None or any(s is None for s in out_shapes):
         return False
+    if out_fmt.__class__ is list and all(f == 0 for f in out_fmt):
+        out_fmt = _FLAT  # a plain list of arrays (the common case; regrouping it is a copy)
     return [(tuple(s), _dtype.to_torch(t)) for s, t in zip(out_shapes, out_types)], out_fmt
+
+
+_FLAT = "flat"
 
 
 def _block_template(block, fmt_key, metas, out_meta):

@@ -88,6 +88,7 @@ class LazyArray(NDArray):
 
 
 _new = object.__new__
+_TORCH_DTYPES: dict = {}
 
 
 def new_lazy(scope, node, index: int, meta, ctx) -> LazyArray:
@@ -103,7 +104,10 @@ def new_constant(scope, value: np.ndarray, ctx) -> LazyArray:
     """A small constant (from ``nd.array`` on Python data inside a scope); equal values are identical inputs."""
     x = _new(LazyArray)
     x._scope, x._node, x._index = scope, None, 0
-    x._meta, x._ctx = (value.shape, _dtype.to_torch(value.dtype)), ctx
+    dtype_t = _TORCH_DTYPES.get(value.dtype.char)
+    if dtype_t is None:
+        dtype_t = _TORCH_DTYPES[value.dtype.char] = _dtype.to_torch(value.dtype)
+    x._meta, x._ctx = (value.shape, dtype_t), ctx
     x._const = value
     x._cid = (value.dtype.char, value.shape, value.tobytes())
     return x

@@ -286,7 +286,7 @@ def _block_result(outs, out_fmt):
     """A block's lazy outputs in the structure its graph returns (one array, a list, nested lists)."""
     if out_fmt == 0:
         return outs[0]
-    if out_fmt.__class__ is list and all(f == 0 for f in out_fmt):
+    if out_fmt is _execute._FLAT:
         return list(outs)
     return _regroup(list(outs), out_fmt)[0]
 

@@ -1,0 +1,100 @@
+"""Folding: results read by several consumers, gathers from many sources, and the eager twin agree."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import gluonic as mx
+from gluonic import autograd, fold, gluon, nd
+
+
+def _run(program, params, enabled):
+    with fold.batching(enabled=enabled) as scope:
+        with autograd.record():
+            loss = program()
+        loss.backward()
+        value = float(loss.asscalar())
+    return value, {k: p.grad().asnumpy().copy() for k, p in params.items()}, scope.stats
+
+
+def _check(program, params):
+    want, want_grads, _ = _run(program, params, enabled=False)
+    got, got_grads, stats = _run(program, params, enabled=True)
+    np.testing.assert_allclose(got, want, rtol=1e-5)
+    for k in want_grads:
+        np.testing.assert_allclose(got_grads[k], want_grads[k], rtol=1e-4, atol=1e-6, err_msg=k)
+    return stats
+
+
+@pytest.fixture
+def blocks():
+    mx.random.seed(3)
+    first, second = gluon.nn.Dense(4, in_units=3), gluon.nn.Dense(4, in_units=4)
+    first.initialize()
+    second.initialize()
+    params = first.collect_params()
+    params.update(second.collect_params())
+    return first, second, params
+
+
+def test_a_result_read_at_several_depths_and_by_several_signatures(blocks):
+    first, second, params = blocks
+    xs = [nd.random.uniform(shape=(1, 3)) for _ in range(7)]
+
+    def program():
+        hs = [first(x) for x in xs]
+        outs = []
+        for i, h in enumerate(hs):
+            a = nd.tanh(h)                            # depth 2, reads h
+            b = second(h) * a if i % 2 else second(a) + h  # block reads h or a; the op reads h at depth 3 or 4
+            deep = second(nd.sigmoid(b)) * h           # h read again, much later
+            outs.append(nd.sum(deep * b, axis=1))
+        return nd.add_n(*outs)
+
+    stats = _check(program, params)
+    assert stats.groups < stats.calls / 2, stats
+
+
+def test_shared_values_across_samples(blocks):
+    first, second, params = blocks
+    shared = [nd.random.uniform(shape=(1, 3)) for _ in range(3)]
+
+    def program():
+        hs = [first(x) for x in shared]              # computed once, read by every sample below
+        outs = []
+        for i in range(9):
+            h = hs[i % 3]
+            y = second(h) if i % 2 else second(nd.relu(h))
+            outs.append(nd.sum(y * hs[(i + 1) % 3], axis=1))
+        return nd.add_n(*outs)
+
+    _check(program, params)
+
+
+def test_many_sources_few_rows_each(blocks):
+    first, second, params = blocks
+    xs = [nd.random.uniform(shape=(1, 3)) for _ in range(40)]
+
+    def program():
+        hs = [first(x) for x in xs]                 # one big buffer
+        level = [second(h) for h in hs]             # a second big buffer
+        picks = [hs[i] + level[39 - i] for i in range(0, 40, 9)]  # a few rows of each, out of order
+        return nd.add_n(*[nd.sum(second(p), axis=1) for p in picks])
+
+    _check(program, params)
+
+
+def test_constants_from_python_data_are_batched(blocks):
+    first, _, params = blocks
+    data = [[0.1 * i, 0.2, -0.3 * i] for i in range(6)]
+
+    def program():
+        return nd.add_n(*[nd.sum(first(nd.array([row])), axis=1) for row in data])
+
+    with fold.batching():
+        c = nd.array([[1, 2, 3]])
+        assert isinstance(c, fold.LazyArray) and c.shape == (1, 3) and c.dtype == np.float32
+        assert c._ready()  # a constant needs nothing run
+        np.testing.assert_array_equal(c.asnumpy(), [[1, 2, 3]])
+        assert nd.array([1, 2], dtype="int32").dtype == np.int32
+    _check(program, params)
