@@ -16,9 +16,12 @@ import torch
 from .. import _dtype, _state
 from ..base import GluonicValueError, MXNetError
 from ..gluon.block import _flatten, _regroup
-from ..ndarray.ndarray import _wrap
+from ..ndarray.ndarray import NDArray, _wrap_as
+from ..numpy._array import ndarray as _np_ndarray
 from ..ops.infer import infer
+from ._lazy import LAZY_CLASSES as _LAZY
 from ._lazy import LazyArray as _LazyArray
+from ._lazy import LazyNpArray as _LazyNpArray
 
 _OP_META: dict = {}
 _BLOCK_META: dict = {}
@@ -32,7 +35,7 @@ class Call:
     """
 
     __slots__ = ("kind", "target", "attrs", "inputs", "fmt", "out_fmt", "key", "depth", "outs", "modes", "n",
-                 "axis", "ctx", "waiting", "users", "bufs", "off", "extra")
+                 "axis", "ctx", "waiting", "users", "bufs", "off", "extra", "cls")
 
     def __init__(self, kind, target, attrs, inputs, fmt, key, modes, n, axis, ctx):
         self.kind, self.target, self.attrs, self.inputs, self.fmt = kind, target, attrs, inputs, fmt
@@ -42,6 +45,7 @@ class Call:
         self.bufs = None
         self.off = 0
         self.extra = None  # {consumer mark: (bufs, off)}: copies of the rows for other consumers
+        self.cls = _LazyArray  # the class of its lazy results (LazyNpArray in NumPy mode)
 
     def view(self, index: int) -> torch.Tensor:
         """This call's output ``index`` (a view of its group's buffer)."""
@@ -176,15 +180,15 @@ def gather(items, axis: int, device, consumers=None) -> torch.Tensor:
     result that was laid out for them (see :func:`_set_outputs`).
     """
     first = items[0]
-    if first.__class__ is _LazyArray and first._const is not None and all(
-            x.__class__ is _LazyArray and x._const is not None for x in items):
+    if first.__class__ in _LAZY and first._const is not None and all(
+            x.__class__ in _LAZY and x._const is not None for x in items):
         return torch.from_numpy(np.concatenate([x._const for x in items], axis=axis)).to(device)
     sources: dict = {}  # id(buffer) -> its first row in the concatenation of the sources
     parts: list = []
     rows: list = []
     total = 0
     for j, x in enumerate(items):
-        node = x._node if x.__class__ is _LazyArray else None
+        node = x._node if x.__class__ in _LAZY else None
         if node is not None and node.bufs is not None and (node.axis is None or node.axis == axis):
             if node.extra is not None and consumers is not None:
                 c = consumers[j]
@@ -340,12 +344,17 @@ def _call_impl(op, tensors, attrs) -> list[torch.Tensor]:
 def _run_block_group(group) -> None:
     first = group[0]
     block, ctx = first.target, first.ctx
+    cls = _np_ndarray if first.cls is _LazyNpArray else NDArray
+
+    def wrap(t, ctx):
+        return _wrap_as(cls, t, ctx)
+
     if len(group) == 1:
-        flat = [None if x is None else _wrap(x._tensor, ctx) for x in first.inputs]
+        flat = [None if x is None else wrap(x._tensor, ctx) for x in first.inputs]
     else:
         device = ctx.torch_device
         group = _by_consumer(group)
-        flat = [None if x is None else _wrap(gather([c.inputs[i] for c in group], 0, device, group), ctx)
+        flat = [None if x is None else wrap(gather([c.inputs[i] for c in group], 0, device, group), ctx)
                 for i, x in enumerate(first.inputs)]
     out = block(*(_regroup(flat, first.fmt)[0] if first.fmt != 0 else flat))
     outs, _ = _flatten(out, "output")

@@ -19,6 +19,7 @@ import torch
 
 from .. import _dtype
 from ..ndarray.ndarray import NDArray
+from ..numpy._array import ndarray as _np_ndarray
 
 _TENSOR_SLOT = NDArray._tensor  # the slot descriptor the property below shadows
 
@@ -87,13 +88,23 @@ class LazyArray(NDArray):
         return self._scope.record_getitem(self, key)
 
 
+class LazyNpArray(LazyArray, _np_ndarray):
+    """A lazy value in NumPy mode: an ``mx.np.ndarray`` (NumPy semantics) computed later."""
+
+    __slots__ = ()
+    _out_cls = _np_ndarray
+
+
+LAZY_CLASSES = (LazyArray, LazyNpArray)
+"""Both lazy classes (``x.__class__ in LAZY_CLASSES`` is the fast test on the recording path)."""
+
 _new = object.__new__
 _TORCH_DTYPES: dict = {}
 
 
-def new_lazy(scope, node, index: int, meta, ctx) -> LazyArray:
+def new_lazy(scope, node, index: int, meta, ctx, cls=LazyArray) -> LazyArray:
     """The lazy output ``index`` of recorded call ``node``; ``meta`` is its (shape, torch dtype)."""
-    x = _new(LazyArray)
+    x = _new(cls)
     x._scope, x._node, x._index, x._meta, x._ctx = scope, node, index, meta, ctx
     x._const = None
     x._cid = id(x)  # what makes two inputs identical for reuse: the array itself (alive while recorded)

@@ -19,9 +19,11 @@ from .. import _state
 from ..base import GluonicValueError
 from ..gluon.block import _flatten, _regroup
 from ..ndarray.ndarray import NDArray, _op, _torch_index, invoke
+from ..numpy._array import ndarray as _np_ndarray
+from ..util import is_np_array
 from . import _execute, _schedule
 from ._execute import Call
-from ._lazy import LazyArray, new_constant, new_lazy
+from ._lazy import LAZY_CLASSES, LazyArray, LazyNpArray, new_constant, new_lazy
 
 _GLUONIC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _recording, _training = _state.recording.get, _state.training.get
@@ -79,7 +81,7 @@ class Scope:
         ids, metas, producers = [], [], []
         depth = 0
         for x in inputs:
-            if x.__class__ is LazyArray:
+            if x.__class__ in LAZY_CLASSES:
                 ids.append(x._cid)
                 metas.append(x._meta)
                 node = x._node
@@ -101,11 +103,11 @@ class Scope:
             node.users.append(call)
         call.waiting = len(producers)
         call.depth = depth + 1
-        ctx = call.ctx
+        ctx, cls = call.ctx, call.cls
         if len(out_meta) == 1:
-            outs = call.outs = [new_lazy(self, call, 0, out_meta[0], ctx)]
+            outs = call.outs = [new_lazy(self, call, 0, out_meta[0], ctx, cls)]
         else:
-            outs = call.outs = [new_lazy(self, call, i, m, ctx) for i, m in enumerate(out_meta)]
+            outs = call.outs = [new_lazy(self, call, i, m, ctx, cls) for i, m in enumerate(out_meta)]
         self.pending.append(call)
         if call.key not in self.where:
             self.where[call.key] = _user_frame()
@@ -133,6 +135,7 @@ class Scope:
         else:
             key = (template, modes, ctx._torch_device)
         call = Call("op", op, attrs, inputs, None, key, modes, n, axis, ctx)
+        call.cls = _lazy_class_of(inputs)
         outs = self._add(call, out_meta, producers, depth)
         self.cse[cse_key] = call
         return outs if len(outs) > 1 else outs[0]
@@ -155,6 +158,8 @@ class Scope:
         key = self._unbatchable_key() if template is None else (template, modes, ctx._torch_device)
         call = Call("block", block, None, flat, fmt, key, modes, n, 0, ctx)
         call.out_fmt = out_fmt
+        if is_np_array():
+            call.cls = LazyNpArray  # blocks give NumPy arrays in NumPy mode
         outs = self._add(call, out_meta, producers, depth)
         self.cse[cse_key] = call
         return _block_result(outs, out_fmt)
@@ -168,6 +173,7 @@ class Scope:
         _, _, producers, depth = self._scan([x])
         call = Call("fn", lambda t: t[_torch_index(key, t.device)], None, [x], None, self._unbatchable_key(),
                     (_recording(), _training()), 0, None, x._ctx)
+        call.cls = x.__class__
         return self._add(call, [(shape, x._meta[1])], producers, depth)[0]
 
     def constant(self, data, ctx, dtype):
@@ -199,7 +205,7 @@ class Scope:
             attrs = _SCALAR_ATTRS[(scalar_op, b)] = op.parse_attrs({"scalar": b})
             if len(_SCALAR_ATTRS) > 4096:
                 _SCALAR_ATTRS.clear()
-        if a.__class__ is LazyArray:
+        if a.__class__ in LAZY_CLASSES:
             return self.record_op(op, (a,), attrs)
         return invoke(op, (a,), attrs)
 
@@ -234,6 +240,14 @@ class Scope:
     def discard(self) -> None:
         """Drop everything pending (the scope is left with an error)."""
         self.pending, self.cse, self.where = [], {}, {}
+
+
+def _lazy_class_of(inputs):
+    """The lazy class of an op's results: NumPy-mode when its first array input is an ``mx.np.ndarray``."""
+    for x in inputs:
+        if x is not None:
+            return LazyNpArray if isinstance(x, _np_ndarray) else LazyArray
+    return LazyArray
 
 
 def _ctx_of(inputs):

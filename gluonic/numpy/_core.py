@@ -13,10 +13,10 @@ import numpy as onp
 import torch
 
 from .. import _dtype
-from .._state import tracing_graph
+from .._state import fold_scope, tracing_graph
 from ..base import GluonicTypeError
 from ..context import Context, as_context, current_context
-from ..ndarray.ndarray import NDArray, _op, _wrap_as, run_wrapped
+from ..ndarray.ndarray import NDArray, _any_lazy, _op, _wrap_as, run_wrapped
 
 _NDARRAY: list = []
 
@@ -58,6 +58,9 @@ def call(op_name: str, inputs, ctx: Context | None = None, out=None, **attrs):
     """
     o = _op(op_name)
     cls = _NDARRAY[0] if _NDARRAY else ndarray_class()
+    if fold_scope[0] is not None and out is None and _any_lazy(inputs):  # inside fold.batching(): recorded
+        arrays = [x if x is None or isinstance(x, NDArray) else as_array(x, ctx=ctx) for x in inputs]
+        return fold_scope[0].record_op(o, arrays, _parse(o, attrs) if (attrs or o.attrs is not None) else None)
     tensors = []
     for x in inputs:
         if x.__class__ is cls:  # the hot path: np arrays

@@ -63,7 +63,7 @@ def _scalar_attrs(s) -> dict:
 
 
 def _check_broadcast(name: str, x1, x2) -> None:
-    s1, s2 = x1._tensor.shape, x2._tensor.shape
+    s1, s2 = x1.shape, x2.shape  # not ._tensor: a lazy (folded) operand knows its shape without running
     if s1 != s2:
         try:
             torch.broadcast_shapes(s1, s2)

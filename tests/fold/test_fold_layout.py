@@ -98,3 +98,35 @@ def test_constants_from_python_data_are_batched(blocks):
         np.testing.assert_array_equal(c.asnumpy(), [[1, 2, 3]])
         assert nd.array([1, 2], dtype="int32").dtype == np.int32
     _check(program, params)
+
+
+def test_numpy_mode_programs_fold():
+    from gluonic import npx
+
+    npx.set_np()
+    mx.random.seed(4)
+    cell = gluon.nn.Dense(3, in_units=3)
+    cell.initialize()
+    xs = [mx.np.array(np.random.RandomState(i).rand(1, 3).astype("float32")) for i in range(6)]
+
+    def program():
+        total = None
+        for x in xs:
+            h = mx.np.tanh(cell(x) + 1) * x            # np functions and arithmetic on lazy np arrays
+            h = cell(h) - mx.np.maximum(h, 0.5)
+            term = (h * h).sum(axis=1)
+            total = term if total is None else total + term
+        return total.sum()
+
+    with fold.batching() as scope:
+        with autograd.record():
+            loss = program()
+        assert isinstance(loss, mx.np.ndarray) and isinstance(loss, fold.LazyArray)
+        loss.backward()
+        got, got_grad = float(loss), cell.weight.grad().asnumpy().copy()
+    assert scope.stats.flushes == 1 and scope.stats.groups < scope.stats.calls / 2, scope.stats
+    with autograd.record():
+        want = program()
+    want.backward()
+    np.testing.assert_allclose(got, float(want), rtol=1e-5)
+    np.testing.assert_allclose(got_grad, cell.weight.grad().asnumpy(), rtol=1e-4, atol=1e-6)
