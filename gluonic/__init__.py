@@ -14,6 +14,7 @@ from . import (
     image,
     initializer,
     io,
+    kvstore,
     lr_scheduler,
     metric,
     model,
@@ -30,6 +31,7 @@ from . import (
     visualization,
 )
 from . import initializer as init
+from . import kvstore as kv
 from . import module as mod
 from . import ndarray as nd
 from . import numpy as np
@@ -43,6 +45,15 @@ ndarray.np = symbol.np = np  # F.np inside hybrid_forward: one set of functions,
 ndarray.npx = symbol.npx = npx
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """``mx.onnx`` is imported on first use (it needs the optional ``onnx`` package only when exporting)."""
+    if name == "onnx":
+        import importlib
+
+        return importlib.import_module(".onnx", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "MXNetError",
@@ -66,6 +77,8 @@ __all__ = [
     "gluon",
     "metric",
     "io",
+    "kvstore",
+    "kv",
     "image",
     "recordio",
     "model",

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
+
+import torch
 
 from .. import autograd
+from .. import kvstore as kvs
 from .. import optimizer as opt
 from ..base import GluonicTypeError, GluonicValueError
+from ..ndarray.ndarray import _wrap
 from .parameter import Parameter, ParameterDict
 
 __all__ = ["Trainer"]
-
-_KVSTORES = (None, "local", "device", "local_update_cpu", "local_allreduce_cpu", "local_allreduce_device")
 
 
 class Trainer:
@@ -38,13 +41,27 @@ class Trainer:
         Name (``'sgd'``, ``'adam'``, ...) or instance.
     optimizer_params : dict
         Arguments of the optimizer (``learning_rate``, ``wd``, ...).
-    kvstore : str or None
-        ``'device'`` (default) or ``'local'``: gradients of parameters living on several
-        contexts are summed across them before the update (distributed kvstores come
-        with ``gluonic.kvstore``).
+    kvstore : str, KVStore or None
+        How gradients are reduced before the update. ``'device'`` (default) or ``'local'``
+        sum the gradients of parameters living on several contexts (no kvstore is used
+        with one context). ``'dist_sync'`` (and the other ``dist_*`` names, or a store made
+        by ``mx.kv.create``) also sums them across the workers of a job started with
+        ``gluonic-launch``: parameters are broadcast from rank 0 when the Trainer is
+        created (deferred ones at the first step), and gradients are all-reduced in
+        buckets, one collective per bucket.
+    compression_params : dict, optional
+        Gradient compression of the kvstore (``{'type': '2bit', 'threshold': 0.5}``).
     update_on_kvstore : bool or None
-        Accepted for MXNet compatibility; in one process updates always run locally,
-        which gives the same result.
+        Accepted with MXNet's rules (``dist_async`` needs True; stores that only reduce,
+        ``horovod``/``byteps``, refuse True). gluonic's kvstores all-reduce, so the update
+        always runs here on every worker with the reduced gradients: the result is the one
+        MXNet computes either way, and ``allreduce_grads()``/``update()`` work with both.
+
+    With a distributed kvstore, gradients are summed over workers as in MXNet, and
+    ``step(batch_size)`` divides by ``batch_size``: pass the global batch
+    (``per_worker_batch * kv.num_workers``) to get exactly the update of one worker
+    processing the whole batch (passing the per-worker batch multiplies the effective
+    learning rate by the number of workers, as in MXNet).
     """
 
     def __init__(self, params, optimizer, optimizer_params=None, kvstore="device", compression_params=None,
@@ -67,22 +84,73 @@ class Trainer:
             seen.add(id(param))
             self._param2idx[param.name] = i
             self._params.append(param)
-        if kvstore not in _KVSTORES and not hasattr(kvstore, "pushpull"):
-            raise GluonicValueError(
-                f"kvstore '{kvstore}' is not available in one process; use 'device', 'local' or None "
-                "(distributed kvstores are created with mx.kv.create).")
-        if compression_params is not None:
-            raise GluonicValueError("Gradient compression needs a distributed kvstore. Received: "
-                                    f"compression_params={compression_params!r}")
-        self._kvstore = kvstore
-        self._update_on_kvstore = update_on_kvstore
         self._compression_params = compression_params
         self._contexts = self._check_contexts()
         optimizer_params = optimizer_params or {}
         self._init_optimizer(optimizer, optimizer_params)
         self._scale = self._optimizer.rescale_grad
+        self._kvstore, self._update_on_kvstore = self._create_kvstore(kvstore, update_on_kvstore)
+        self._distributed = self._kvstore is not None and self._kvstore.num_workers > 1
+        self._params_to_init = list(self._params)
+        self._init_params(deferred_ok=True)
         for param in self._params:  # only once everything above succeeded
             param._set_trainer(self)
+
+    def _create_kvstore(self, kvstore, update_on_kvstore):
+        """The kvstore to reduce gradients with (None: nothing to reduce) and update_on_kvstore."""
+        if isinstance(kvstore, str):
+            name = kvstore.lower()
+            if name not in kvs.LOCAL_TYPES + kvs.DIST_TYPES:
+                kvs.create(name)  # raises the error naming the valid types
+            local_only = name in kvs.LOCAL_TYPES
+            kv = None if local_only and len(self._contexts) <= 1 else kvs.create(name)
+        elif kvstore is None or isinstance(kvstore, kvs.KVStore):
+            kv = kvstore
+        else:
+            raise GluonicTypeError(f"kvstore must be a KVStore, a str or None. Received: {type(kvstore).__name__}")
+        if kv is None:
+            if self._compression_params is not None:
+                raise GluonicValueError(
+                    "Gradient compression needs a kvstore ('device' with several contexts, or a 'dist_*' one). "
+                    f"Received: compression_params={self._compression_params!r}")
+            return None, None
+        update = bool(int(os.environ.get("MXNET_UPDATE_ON_KVSTORE", "1")))
+        if "async" in kv.type:
+            if update_on_kvstore is False:
+                raise GluonicValueError("Please set update_on_kvstore=True when training in async mode. "
+                                        "Received: update_on_kvstore=False")
+            update = True
+        if update_on_kvstore is not None:
+            update = bool(update_on_kvstore)
+        if update and not kv.is_capable(kvs.KVStore.OPTIMIZER):
+            if update_on_kvstore:
+                raise GluonicValueError(f"Please set update_on_kvstore=False when training with the '{kv.type}' "
+                                        "kvstore. Received: update_on_kvstore=True")
+            update = False
+        if self._compression_params is not None:
+            kv.set_gradient_compression(self._compression_params)
+        return kv, update
+
+    def _init_params(self, deferred_ok: bool = False) -> None:
+        """Broadcast rank 0's values of the parameters not yet synchronized (to every context too)."""
+        if self._kvstore is None or not self._params_to_init:
+            return
+        ready = [p for p in self._params_to_init if p._data is not None]
+        self._params_to_init = [p for p in self._params_to_init if p._data is None]
+        if not ready:
+            return
+        arrays = [p.list_data() for p in ready]
+        local = None if deferred_ok else [a[0]._tensor.clone() for a in arrays]
+        self._kvstore._broadcast_inplace(arrays)
+        if local is not None:
+            differ = [p.name for p, a, t in zip(ready, arrays, local) if not torch.equal(a[0]._tensor, t)]
+            if differ:
+                warnings.warn(
+                    f"Worker {self._kvstore.rank}: the values of {', '.join(differ)} (initialized at the first "
+                    "forward pass) differed from rank 0's; the first gradients were computed with this worker's "
+                    "values before rank 0's replaced them. Seed every worker alike (mx.random.seed) or give the "
+                    "layers their input sizes so that the Trainer broadcasts at creation.", UserWarning,
+                    stacklevel=3)
 
     def _check_contexts(self):
         contexts = None
@@ -139,17 +207,40 @@ class Trainer:
         self._update(ignore_stale_grad)
 
     def _allreduce_grads(self) -> None:
-        if len(self._contexts) <= 1:
+        """Sum the gradients over contexts and workers, agreeing on which ones are fresh.
+
+        A copy whose gradient was not written since the last step (a branch this worker or
+        context did not run) contributes zero, and the parameter counts as fresh everywhere
+        if any copy was: the update is then the one of a single process that ran the whole
+        batch, and the copies stay identical.
+        """
+        if self._kvstore is None:
             return
-        for param in self._params:
-            if param.grad_req == "null":
-                continue
-            grads = param.list_grad()
-            total = grads[0].copy()
-            for g in grads[1:]:
-                total += g.as_in_context(total.context)
-            for g in grads:
-                g[:] = total.as_in_context(g.context)
+        self._init_params()
+        keys, grads, params, fresh = [], [], [], []
+        with torch.no_grad():
+            for i, param in enumerate(self._params):
+                if param.grad_req == "null":
+                    continue
+                flags = [autograd.is_fresh(d) for d in param.list_data()]
+                glist = param.list_grad()
+                if param.grad_req == "write":
+                    for flag, g in zip(flags, glist):
+                        if not flag:
+                            g._tensor.zero_()
+                keys.append(i)
+                grads.append(glist)
+                params.append(param)
+                fresh.append(sum(flags))
+        if not keys:
+            return
+        first = grads[0][0]
+        counts = _wrap(torch.tensor(fresh, dtype=torch.float32, device=first._tensor.device), first._ctx)
+        self._kvstore._allreduce_inplace(keys + [None], grads + [[counts]])  # key None: never compressed
+        for param, count in zip(params, counts._tensor.tolist()):
+            if count > 0:
+                for d in param.list_data():
+                    autograd._mark_fresh(d._tensor)
 
     def _update(self, ignore_stale_grad: bool = False) -> None:
         if self._contexts != self._check_contexts():
