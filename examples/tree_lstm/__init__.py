@@ -1,1 +1,2 @@
-"""Tree-LSTM examples: the data side (trees, ListOps, SST, SICK, random trees) lives in ``trees``."""
+"""Tree-LSTM examples: models in ``model``, training in ``train``; data in ``trees`` (trees, binarizations,
+vocabulary, random trees), ``listops`` (generator and parser) and ``treebanks`` (SST and SICK readers)."""

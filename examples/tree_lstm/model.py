@@ -2,8 +2,10 @@
 
 ``ChildSumTreeLSTM`` (any number of children) and ``BinaryTreeLSTM`` (N-ary with N = 2) are
 Gluon ``Block``s whose ``encode(tree)`` recurses over a :class:`trees.Tree` with integer word
-ids (``Vocab.encode``). Run them inside ``gluonic.fold.batching()`` and the per-node calls are
-batched across nodes and trees; outside, they run node by node.
+ids (``trees.Vocab.encode``; data sets in ``listops`` and ``treebanks``). Run them inside
+``gluonic.fold.batching()`` and the per-node calls are batched across nodes and trees;
+outside, they run node by node. :class:`Similarity` is the sentence-pair head for SICK
+relatedness.
 
 >>> import gluonic as mx
 >>> from examples.tree_lstm.trees import Tree
@@ -126,3 +128,44 @@ class BinaryTreeLSTM(_TreeModel):
         left = self.encode(tree.children[0]) if tree.children else (zero, zero)
         right = self.encode(tree.children[1]) if len(tree.children) > 1 else (zero, zero)
         return self.cell(self.word(tree), left[0], left[1], right[0], right[1])
+
+
+class Similarity(gluon.HybridBlock):
+    """Tai et al. (2015)'s relatedness head: two sentence encodings -> log-probabilities of the scores 1..K.
+
+    ::
+
+        h_mul = h_l * h_r,    h_abs = |h_l - h_r|
+        h_s   = sigmoid(W_mul h_mul + W_abs h_abs + b)      (sim_hidden units)
+        log p = log_softmax(W_p h_s + b_p)                  (K = classes scores)
+
+    The predicted score is ``sum_i i * p_i`` (i = 1..K).
+
+    Parameters
+    ----------
+    hidden : int
+        Size of the encodings (the Tree-LSTM's hidden size).
+    sim_hidden : int
+        Size of ``h_s``.
+    classes : int
+        Number of scores K (5 for SICK's 1..5).
+
+    Inputs: ``h_l``, ``h_r`` of shape (batch, hidden). Output: (batch, classes) log-probabilities.
+
+    >>> import gluonic as mx
+    >>> sim = Similarity(hidden=3, sim_hidden=4)
+    >>> sim.initialize()
+    >>> sim(mx.nd.ones((2, 3)), mx.nd.zeros((2, 3))).shape
+    (2, 5)
+    """
+
+    def __init__(self, hidden=150, sim_hidden=50, classes=5, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.w_mul = nn.Dense(sim_hidden, in_units=hidden)
+            self.w_abs = nn.Dense(sim_hidden, in_units=hidden, use_bias=False)
+            self.out = nn.Dense(classes, in_units=sim_hidden)
+
+    def hybrid_forward(self, F, h_l, h_r):
+        h_s = F.sigmoid(self.w_mul(h_l * h_r) + self.w_abs(F.abs(h_l - h_r)))
+        return F.log_softmax(self.out(h_s), axis=1)

@@ -6,25 +6,23 @@ from collections import Counter
 
 import pytest
 
+from examples.tree_lstm.listops import (
+    evaluate,
+    generate_listops,
+    listops_expression,
+    parse_listops,
+    read_listops_tsv,
+    write_listops_tsv,
+)
+from examples.tree_lstm.treebanks import SickPair, parse_ptb, parse_sst, read_sick, read_sst
 from examples.tree_lstm.trees import (
-    SickPair,
     Tree,
     Vocab,
     balanced,
-    evaluate,
-    generate_listops,
     left_branching,
-    listops_expression,
-    parse_listops,
-    parse_ptb,
-    parse_sst,
     random_trees,
-    read_listops_tsv,
-    read_sick,
-    read_sst,
     right_branching,
     tokenize,
-    write_listops_tsv,
 )
 
 # ------------------------------------------------------------------------------ reference evaluator

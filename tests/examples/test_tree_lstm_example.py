@@ -4,9 +4,10 @@ from __future__ import annotations
 import numpy as np
 
 import gluonic as mx
+from examples.tree_lstm.listops import generate_listops, parse_listops
 from examples.tree_lstm.model import BinaryTreeLSTM, ChildSumTreeLSTM
 from examples.tree_lstm.train import main
-from examples.tree_lstm.trees import Vocab, generate_listops, parse_listops, random_trees
+from examples.tree_lstm.trees import Vocab, random_trees
 from gluonic import autograd, fold, gluon, nd
 
 
