@@ -34,12 +34,12 @@ def _entry(op_name: str, input_name: str, x) -> tuple[_Node, int]:
     return x._outputs[0]
 
 
-def compose(op, inputs, attr_kwargs: dict, name: str | None = None) -> Symbol:
+def compose(op, inputs, attr_kwargs: dict, name: str | None = None, hint: str | None = None) -> Symbol:
     """A new node applying ``op`` to ``inputs`` (Symbols, None for absent) with ``attr_kwargs``."""
     attr_kwargs = dict(attr_kwargs)
     user_attrs = attr_kwargs.pop("attr", None) or {}
     attrs = op.parse_attrs(attr_kwargs)
-    node_name = _name_for(op, name)
+    node_name = _name_for(op, name, hint)
     entries, present = [], []
     if op.variadic:
         entries = [_entry(op.name, f"{op.inputs[0]}[{i}]", x) for i, x in enumerate(inputs)]

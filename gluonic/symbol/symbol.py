@@ -363,7 +363,7 @@ class Symbol:
         return _arith(self, o, None, "_rpower_scalar")
 
     def __neg__(self):
-        return _apply("negative", [self], {})
+        return _arith(self, -1.0, None, "_mul_scalar")  # as MXNet writes -x (a _mulscalar node)
 
     def __eq__(self, o):
         return _arith(self, o, "_equal", "_equal_scalar")
@@ -424,18 +424,28 @@ class Symbol:
                            shared_buffer, **kwargs)
 
 
+# The node names MXNet gives arithmetic written with Python operators (``a + b`` is ``_plus0``,
+# ``a * 2`` is ``_mulscalar0``): exported files then name their nodes as MXNet's do.
+_ARITH_NAMES = {
+    "elemwise_add": "_plus", "elemwise_sub": "_minus", "elemwise_mul": "_mul", "elemwise_div": "_div",
+    "_plus_scalar": "_plusscalar", "_minus_scalar": "_minusscalar", "_rminus_scalar": "_rminusscalar",
+    "_mul_scalar": "_mulscalar", "_div_scalar": "_divscalar", "_rdiv_scalar": "_rdivscalar",
+    "_mod_scalar": "_modscalar", "_rmod_scalar": "_rmodscalar", "_power_scalar": "_powerscalar",
+}
+
+
 def _arith(lhs: Symbol, rhs, sym_op: str | None, scalar_op: str) -> Symbol:
     if isinstance(rhs, Symbol) and sym_op is not None:
-        return _apply(sym_op, [lhs, rhs], {})
+        return _apply(sym_op, [lhs, rhs], {}, hint=_ARITH_NAMES.get(sym_op))
     if isinstance(rhs, numeric_types):
-        return _apply(scalar_op, [lhs], {"scalar": float(rhs)})
+        return _apply(scalar_op, [lhs], {"scalar": float(rhs)}, hint=_ARITH_NAMES.get(scalar_op))
     raise GluonicTypeError(f"Symbol arithmetic takes a Symbol or a number. Received: {type(rhs).__name__}")
 
 
-def _apply(op_name: str, inputs: list, attr_kwargs: dict, name: str | None = None) -> Symbol:
+def _apply(op_name: str, inputs: list, attr_kwargs: dict, name: str | None = None, hint: str | None = None) -> Symbol:
     from ._compose import compose
 
-    return compose(registry.get(op_name), inputs, attr_kwargs, name)
+    return compose(registry.get(op_name), inputs, attr_kwargs, name, hint)
 
 
 def _is_known(shape) -> bool:
@@ -534,5 +544,5 @@ def substitute(sym: Symbol, mapping: dict[str, Symbol]) -> Symbol:
     return Symbol([entry(n, i) for n, i in sym._outputs])
 
 
-def _name_for(op, name: str | None) -> str:
-    return _name.current().get(name, op.name.lower())
+def _name_for(op, name: str | None, hint: str | None = None) -> str:
+    return _name.current().get(name, hint or op.name.lower())

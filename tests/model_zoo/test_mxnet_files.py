@@ -146,10 +146,6 @@ def test_model_against_mxnet_files(name, tmp_path):
         theirs = json.load(f)
     assert ours["heads"] == theirs["heads"] and ours["arg_nodes"] == theirs["arg_nodes"]
     diffs = [(a, b) for a, b in zip(graph_nodes(ours), graph_nodes(theirs)) if a != b]
-    only_add_names = all(a[0] == b[0] == "elemwise_add" and a[2:] == b[2:] and "_plus" in b[1] for a, b in diffs)
-    if name.startswith("resnet") and diffs and only_add_names:
-        pytest.xfail("ResNet's residual add is named '..._elemwise_add0' where MXNet (x + residual) writes "
-                     "'..._plus0'; outputs agree")
     assert len(ours["nodes"]) == len(theirs["nodes"]) and not diffs, f"{name}: first differences {diffs[:2]}"
 
 
