@@ -16,7 +16,8 @@ True
 Unlike MXNet there is no KVStore between devices: with a list of contexts the batch is
 split over them, the gradients summed and the optimizer run once, then the new weights
 copied to every device (what MXNet's ``'local'``/``'device'`` kvstores compute).
-Distributed kvstores (``'dist_*'``) are not supported.
+Distributed kvstores (``'dist_sync'`` and the other ``mx.kv`` names) sum the gradients over the
+worker processes (see docs/distributed.md); parameters start from rank 0's values.
 """
 from __future__ import annotations
 
@@ -42,17 +43,24 @@ class ModuleParamError(MXNetError):
     """A parameter missing from ``arg_params``/``aux_params`` (a RuntimeError, as MXNet raises)."""
 
 
-def _local_kvstore(kvstore) -> bool:
-    """Whether ``kvstore`` asks for gradient aggregation on this machine (the only kind supported)."""
+def _kvstore_kind(kvstore) -> str | None:
+    """The type name of ``kvstore`` (a name, a KVStore or None)."""
     if kvstore is None:
-        return False
+        return None
     kind = kvstore if isinstance(kvstore, str) else getattr(kvstore, "type", None)
     if not isinstance(kind, str):
         raise GluonicTypeError(f"kvstore must be KVStore, str or None. Received: {type(kvstore).__name__}")
-    if "dist" in kind or kind.startswith("horovod") or kind.startswith("byteps"):
-        raise GluonicValueError(f"Module: the '{kind}' kvstore (distributed training) is not supported by gluonic's "
-                                "Module; use kvstore='local' on one machine. Received: kvstore=" + repr(kind))
-    return True
+    return kind.lower()
+
+
+def _distributed_store(kvstore):
+    """The distributed KVStore ``kvstore`` asks for (created from its name), or None for local aggregation."""
+    from .. import kvstore as kv
+
+    kind = _kvstore_kind(kvstore)
+    if kind is None or kind not in kv.DIST_TYPES:
+        return None
+    return kvstore if not isinstance(kvstore, str) else kv.create(kind)
 
 
 class Module(BaseModule):
@@ -377,7 +385,8 @@ class Module(BaseModule):
         ``optimizer`` is a name (created with ``optimizer_params`` plus
         ``rescale_grad=1/batch_size`` unless given, ``sym`` and ``param_idx2name``) or an
         :class:`~gluonic.optimizer.Optimizer` (a warning if its ``rescale_grad`` is not
-        ``1/batch_size``). ``kvstore`` is ``'local'``, ``'device'`` or None.
+        ``1/batch_size``, or ``1/(batch_size * num_workers)`` with a distributed store). ``kvstore``
+        is ``'local'``, ``'device'``, a distributed name such as ``'dist_sync'``, a KVStore, or None.
         """
         _require(self, "init_optimizer", params=True)
         if self.optimizer_initialized and not force_init:
@@ -385,8 +394,14 @@ class Module(BaseModule):
             return
         if self._params_dirty:
             self._sync_params_from_devices()
-        self._kvstore = kvstore if _local_kvstore(kvstore) and len(self._context) > 1 else None
+        dist = _distributed_store(kvstore)
+        self._kvstore = dist if dist is not None else (
+            kvstore if _kvstore_kind(kvstore) is not None and len(self._context) > 1 else None)
         batch_size = self._exec_group.batch_size
+        if dist is not None and "_async" not in dist.type:
+            batch_size *= dist.num_workers  # gradients are summed over the workers' batches
+            # every worker starts from rank 0's parameters (MXNet: kvstore.init + pull)
+            dist._broadcast_inplace([list(arrays) for arrays in self._exec_group.param_arrays])
         rescale_grad = 1.0 / batch_size
         idx2name = dict(enumerate(self._exec_group.param_names))
         if isinstance(optimizer, str):
@@ -495,6 +510,8 @@ class Module(BaseModule):
             indices.append(index)
             grads.append(grad)
             weights.append(arg_list[0])
+        if indices and getattr(self._kvstore, "num_workers", 1) > 1:  # sum over the workers (bucketed allreduce)
+            self._kvstore._allreduce_inplace(indices, [[g] for g in grads])
         if indices:
             self._updater(indices, grads, weights)
         with torch.no_grad():

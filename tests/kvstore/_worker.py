@@ -179,6 +179,8 @@ def _main() -> None:
         kv = mx.kv.create("dist_sync")
         trainer_runs(res, kv)
         branch_run(res, kv)
+        for name, v in models.module_run(kv, kv.rank, kv.num_workers, seed=400 + kv.rank).items():
+            res["module/" + name] = v
         for name, v in checkpointed_run(kv).items():
             res["ckpt_full/" + name] = v
     elif MODE in ("fault", "hang"):

@@ -99,3 +99,28 @@ def branch_step(net, trainer, shards, batch_size: int) -> None:
 
 def compression_grad(rank: int, step: int) -> np.ndarray:
     return np.array([0.3, -0.6, 0.9, 0.1], np.float32) * (rank + 1) * (step + 1) / 2
+
+
+def module_run(kv, rank: int, num_workers: int, seed: int) -> dict:
+    """``mx.mod.Module`` (an MLP ending in SoftmaxOutput, SGD with momentum) for STEPS steps on this worker's
+    shard of each global batch (``kv`` None: one process, the whole batch). Returns the parameters."""
+    data = mx.sym.var("data")
+    net = mx.sym.FullyConnected(data, num_hidden=16, name="fc1")
+    net = mx.sym.Activation(net, act_type="relu")
+    net = mx.sym.FullyConnected(net, num_hidden=4, name="fc2")
+    net = mx.sym.SoftmaxOutput(net, name="softmax")
+    n = B if kv is not None else B * num_workers
+    mod = mx.mod.Module(net)
+    mod.bind(data_shapes=[("data", (n, 8))], label_shapes=[("softmax_label", (n,))])
+    mx.random.seed(seed)
+    mod.init_params(mx.init.Xavier())
+    mod.init_optimizer(kvstore=kv, optimizer="sgd", optimizer_params={"learning_rate": 0.1, "momentum": 0.9})
+    case = CASES[0]
+    for step in range(STEPS):
+        x, y = batch(case, step, num_workers)
+        if kv is not None:
+            x, y = shard(x, rank, num_workers), shard(y, rank, num_workers)
+        mod.forward_backward(mx.io.DataBatch([mx.nd.array(x)], [mx.nd.array(y)]))
+        mod.update()
+    args, _ = mod.get_params()
+    return {name: v.asnumpy() for name, v in args.items()}

@@ -122,6 +122,15 @@ def test_kvstore_api_across_workers(jobs):
         np.testing.assert_allclose(res["optimizer_w"], w.asnumpy(), rtol=1e-6)
 
 
+def test_module_dist_sync_equals_single_process(jobs):
+    _ok(jobs, "main")
+    want = models.module_run(None, 0, K, seed=400)  # rank 0's initial parameters, the whole batch
+    for r in range(K):
+        res = _load(jobs["out"], "main", r)
+        for name, w in want.items():
+            np.testing.assert_allclose(res["module/" + name], w, rtol=1e-5, atol=1e-6, err_msg=f"rank {r} {name}")
+
+
 def _reference(case):
     """One process: the whole batch on one context (MLP) or split over K contexts (BatchNorm: per-shard stats)."""
     ctxs = [mx.cpu(i) for i in range(K)] if case.arch == "bn" else [mx.cpu()]

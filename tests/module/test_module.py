@@ -429,8 +429,8 @@ def test_errors():
         mod.update()
     with pytest.raises(AssertionError, match="inputs_need_grad=True"):
         mod.get_input_grads()
-    with pytest.raises(ValueError, match="distributed training"):
-        mod.init_optimizer(kvstore="dist_sync")
+    with pytest.raises(TypeError, match="kvstore must be KVStore, str or None"):
+        mod.init_optimizer(kvstore=3)
     pred = Module(mlp())
     with pytest.warns(UserWarning, match="label_shapes don.t match"):
         pred.bind([("data", (8, 10))], for_training=False)
