@@ -1,5 +1,7 @@
 """The ``gluonic`` command: ``gluonic run script.py [args...]`` runs an unmodified MXNet script on gluonic.
 
+``gluonic inspect`` and ``gluonic convert onnx`` look into and convert saved models (see ``_cli_model``).
+
 ``python -m gluonic run train.py --epochs 3`` is the same. The script sees
 ``sys.argv == ["train.py", "--epochs", "3"]`` and ``import mxnet`` gives gluonic.
 """
@@ -17,7 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="run an MXNet script with `import mxnet` mapped to gluonic")
     run.add_argument("script", help="path of the Python script")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
+    from ._cli_model import add_subcommands, run_command
+
+    add_subcommands(sub)  # inspect, convert
     ns = parser.parse_args(argv)
+    if ns.command != "run":
+        return run_command(ns)
     if not os.path.isfile(ns.script):
         parser.error(f"no such script: {ns.script}")
     from .compat import install_mxnet_alias

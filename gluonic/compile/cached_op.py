@@ -17,6 +17,7 @@ from .._state import recording, training
 from ..base import GluonicValueError
 from ..ndarray.ndarray import _wrap, _wrap_as
 from .codegen import CompiledGraph, compile_symbol
+from .passes import inference_passes_enabled, optimize_for_inference
 
 __all__ = ["CachedGraph", "hybridize_enabled"]
 
@@ -64,6 +65,10 @@ class CachedGraph:
         self.fn = self.graph.fn
         if backend:
             self.fn = torch.compile(self.graph.fn, backend=backend, **(backend_opts or {}))
+        # Predict-mode graphs also get a BatchNorm-folded, fused twin for calls outside record().
+        self.inference: CompiledGraph | None = None
+        if not backend and not training.get() and inference_passes_enabled():
+            self.inference = optimize_for_inference(out, self.graph.inputs)
 
     @property
     def source(self) -> str:
@@ -72,7 +77,14 @@ class CachedGraph:
     def __call__(self, flat: list, ctx) -> Any:
         tensors = [a._tensor for a in flat if a is not None]
         tensors += [p.data(ctx)._tensor for p in self.params]
-        if not recording.get() and _any_requires_grad(tensors):
+        if self.inference is not None and not recording.get():
+            prev = _is_grad_enabled()
+            _set_grad_enabled(False)
+            try:
+                outs = self.inference.fn(*tensors)
+            finally:
+                _set_grad_enabled(prev)
+        elif not recording.get() and _any_requires_grad(tensors):
             prev = _is_grad_enabled()
             _set_grad_enabled(False)
             try:
