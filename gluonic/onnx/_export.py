@@ -337,9 +337,7 @@ def export_onnx_model(sym, params=None, in_shapes=None, in_types=np.float32, ver
     used_out = set()
     for (n, i), mx_name in zip(sym._outputs, sym.list_outputs()):
         src = names[(id(n), i)]
-        # RNN states: MXNet lists them as <name>_state_output/_statecell_output (gluonic as _state/_state_cell)
-        is_rnn = n.op is not None and n.op.name == "RNN"
-        out_name = n.name + ("", "1", "2")[i] if is_rnn and i < 3 else _output_name(mx_name)
+        out_name = _output_name(mx_name)  # RNN states <name>_state_output/_statecell_output -> <name>1/<name>2
         produced = any(src in node.output for node in g.nodes)
         if not produced and out_name == src:  # an input or a constant: an ONNX output must come from a node
             out_name = f"{out_name}_output"

@@ -231,7 +231,7 @@ def _run_layer_seq(mode, x, hx, cx, grp_fw, grp_bw, lengths):
     return torch.cat(outs, dim=-1), torch.cat(hs), (torch.cat(cs) if cx is not None else None)
 
 
-@register("RNN", attrs=RNNAttrs, num_outputs=_num_outputs, output_names=("output", "state", "state_cell"),
+@register("RNN", attrs=RNNAttrs, num_outputs=_num_outputs, output_names=("output", "state_output", "statecell_output"),
           shape_rule=_shape_rule)
 def rnn(data, parameters, state, state_cell=None, sequence_length=None, *, a: RNNAttrs):
     """Fused multi-layer (bi)directional RNN, LSTM or GRU over a TNC sequence, weights packed in one vector.
