@@ -27,14 +27,18 @@ def by_depth(pending) -> Iterator[list]:
 def by_agenda(pending) -> Iterator[list]:
     # Dependency edges (``users``) and counts (``waiting``) were set when the calls were recorded.
     ready: dict = {}  # key -> [calls, sum of their depths]
+
+    def make_ready(c) -> None:
+        entry = ready.get(c.key)
+        if entry is None:
+            ready[c.key] = [[c], c.depth]
+        else:
+            entry[0].append(c)
+            entry[1] += c.depth
+
     for c in pending:
         if c.waiting == 0:
-            entry = ready.get(c.key)
-            if entry is None:
-                ready[c.key] = [[c], c.depth]
-            else:
-                entry[0].append(c)
-                entry[1] += c.depth
+            make_ready(c)
     while ready:
         best, best_avg = None, None
         for key, (calls, total) in ready.items():
@@ -44,18 +48,10 @@ def by_agenda(pending) -> Iterator[list]:
         group = ready.pop(best)[0]
         yield group
         for c in group:
-            users = c.users
-            if not users:
-                continue
-            for u in users:
+            for u in c.users or ():
                 u.waiting -= 1
                 if u.waiting == 0:
-                    entry = ready.get(u.key)
-                    if entry is None:
-                        ready[u.key] = [[u], u.depth]
-                    else:
-                        entry[0].append(u)
-                        entry[1] += u.depth
+                    make_ready(u)
             c.users = None
 
 

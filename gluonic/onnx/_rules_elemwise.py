@@ -268,12 +268,14 @@ def _norm(ctx):
     return ctx.cast(y, ctx.out_dtypes[0])
 
 
-def _arg_rule(onnx_op: str):
+def arg_rule(onnx_op: str, flat_keepdims: int = 1):
+    """argmax/argmin: over the flattened array when ``axis`` is None (legacy ops keep a (1,) result,
+    NumPy's give a 0-d one: ``flat_keepdims=0``)."""
     def rule(ctx):
         a = ctx.attrs
         x = ctx.x
         if a.axis is None:
-            y = ctx.op(onnx_op, ctx.reshape(x, [-1]), axis=0, keepdims=1, dtype=np.int64)
+            y = ctx.op(onnx_op, ctx.reshape(x, [-1]), axis=0, keepdims=flat_keepdims, dtype=np.int64)
             if a.keepdims:
                 y = ctx.reshape(y, [1] * ctx.rank(0))
         else:
@@ -283,8 +285,8 @@ def _arg_rule(onnx_op: str):
     return rule
 
 
-onnx_rule("argmax")(_arg_rule("ArgMax"))
-onnx_rule("argmin")(_arg_rule("ArgMin"))
+onnx_rule("argmax")(arg_rule("ArgMax"))
+onnx_rule("argmin")(arg_rule("ArgMin"))
 
 
 @onnx_rule("argmax_channel")

@@ -238,23 +238,8 @@ onnx_rule("_npi_var")(_np_moments(False))
 onnx_rule("_npi_std")(_np_moments(True))
 
 
-def _np_arg(onnx_op):
-    def rule(ctx):
-        a = ctx.attrs
-        x = ctx.x
-        if a.axis is None:
-            y = ctx.op(onnx_op, ctx.reshape(x, [-1]), axis=0, keepdims=0, dtype=np.int64)
-            if a.keepdims:
-                y = ctx.reshape(y, [1] * ctx.rank(0))
-        else:
-            y = ctx.op(onnx_op, x, axis=int(a.axis), keepdims=int(a.keepdims), dtype=np.int64)
-        return ctx.cast(y, ctx.out_dtypes[0])
-
-    return rule
-
-
-onnx_rule("_npi_argmax")(_np_arg("ArgMax"))
-onnx_rule("_npi_argmin")(_np_arg("ArgMin"))
+onnx_rule("_npi_argmax")(ew.arg_rule("ArgMax", flat_keepdims=0))
+onnx_rule("_npi_argmin")(ew.arg_rule("ArgMin", flat_keepdims=0))
 
 
 @onnx_rule("_np_cumsum")
