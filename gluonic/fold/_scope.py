@@ -169,7 +169,7 @@ class Scope:
         try:
             shape = tuple(torch.empty(x.shape, device="meta")[_meta_key(key)].shape)
         except Exception:  # noqa: BLE001 - let the eager path raise its own error
-            return NDArray.__getitem__(x, key)
+            return super(LazyArray, x).__getitem__(key)  # NDArray or mx.np.ndarray indexing, on the value
         _, _, producers, depth = self._scan([x])
         call = Call("fn", lambda t: t[_torch_index(key, t.device)], None, [x], None, self._unbatchable_key(),
                     (_recording(), _training()), 0, None, x._ctx)

@@ -158,7 +158,7 @@ class ndarray(NDArray):  # noqa: N801 - NumPy's (and MXNet's) class name
             r = r.flip(flips)
         if r.requires_grad and not recording.get():
             r = r.detach()
-        return _wrap_as(self.__class__, r, self._ctx)
+        return _wrap_as(self._out_cls or self.__class__, r, self._ctx)  # a lazy (folded) array gives a plain one
 
     def __setitem__(self, key, value) -> None:
         t = self._tensor

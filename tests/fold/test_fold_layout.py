@@ -130,3 +130,20 @@ def test_numpy_mode_programs_fold():
     want.backward()
     np.testing.assert_allclose(got, float(want), rtol=1e-5)
     np.testing.assert_allclose(got_grad, cell.weight.grad().asnumpy(), rtol=1e-4, atol=1e-6)
+
+
+def test_numpy_indexing_of_lazy_values_keeps_numpy_semantics():
+    from gluonic import npx
+
+    npx.set_np()
+    dense = gluon.nn.Dense(4, in_units=4)
+    dense.initialize()
+    a = mx.np.array(np.arange(12, dtype="float32").reshape(3, 4))
+    want = dense(a).asnumpy()
+    with fold.batching():
+        y = dense(a)
+        flipped, positive, row = y[::-1], y[y > 0], y[1]   # negative step and mask: NumPy's rules
+        assert isinstance(flipped, mx.np.ndarray) and not isinstance(flipped, fold.LazyArray)
+        np.testing.assert_allclose(flipped.asnumpy(), want[::-1], rtol=1e-6)
+        np.testing.assert_allclose(positive.asnumpy(), want[want > 0], rtol=1e-6)
+        np.testing.assert_allclose(row.asnumpy(), want[1], rtol=1e-6)
