@@ -16,7 +16,6 @@ array([[0.9, 0.9]], dtype=float32)
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 
 import torch
@@ -24,6 +23,7 @@ import torch
 from .. import autograd
 from .. import kvstore as kvs
 from .. import optimizer as opt
+from .._files import write_atomic
 from ..base import GluonicTypeError, GluonicValueError
 from ..ndarray.ndarray import _wrap
 from .parameter import Parameter, ParameterDict
@@ -277,19 +277,7 @@ class Trainer:
     # ------------------------------------------------------------------ states
     def save_states(self, fname: str) -> None:
         """Save the optimizer states (and settings) so training resumes exactly."""
-        data = self._updaters[0].get_states(dump_optimizer=True)
-        directory = os.path.dirname(os.path.abspath(fname))
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".states")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, fname)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_atomic(fname, self._updaters[0].get_states(dump_optimizer=True))
 
     def load_states(self, fname: str) -> None:
         """Load states written by :meth:`save_states`."""

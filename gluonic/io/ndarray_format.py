@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import io
 import os
-import secrets
 import struct
 from collections.abc import Iterable, Sequence
 from typing import BinaryIO, NamedTuple, NoReturn
@@ -29,6 +28,7 @@ from typing import BinaryIO, NamedTuple, NoReturn
 import numpy as np
 import torch
 
+from .._files import write_atomic
 from ..base import FileFormatError, GluonicTypeError, GluonicValueError
 
 __all__ = [
@@ -428,22 +428,7 @@ def write_file(
 
     A failure leaves any previous file at ``path`` untouched and no temporary file behind.
     """
-    path = os.path.realpath(os.fspath(path))  # write through symlinks, as MXNet does
-    folder, base = os.path.split(path)
-    tmp = os.path.join(folder, f".{base}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write_stream(f, arrays, names, np_shape)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, lambda f: write_stream(f, arrays, names, np_shape))  # through symlinks, as MXNet does
 
 
 # ----------------------------------------------------------------------------- torch

@@ -23,12 +23,10 @@ array([5., 5., 5.], dtype=float32)
 """
 from __future__ import annotations
 
-import os
-import tempfile
-
 import torch
 
 from .. import optimizer as opt
+from .._files import write_atomic
 from ..base import GluonicTypeError, GluonicValueError, MXNetError
 from ..ndarray.ndarray import NDArray, _wrap
 
@@ -205,16 +203,7 @@ class KVStore:
     def save_optimizer_states(self, fname: str, dump_optimizer: bool = False) -> None:
         """Write the optimizer states (and the optimizer with ``dump_optimizer``) to ``fname``."""
         updater = self._checked_updater("save_optimizer_states")
-        data = updater.get_states(dump_optimizer=dump_optimizer)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(fname)), prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, fname)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_atomic(fname, updater.get_states(dump_optimizer=dump_optimizer))
 
     def load_optimizer_states(self, fname: str) -> None:
         """Restore states written by :meth:`save_optimizer_states`."""

@@ -8,9 +8,8 @@ that store attributes under ``param`` or ``attr`` are read too.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 
+from .._files import write_atomic
 from ..base import FileFormatError, GluonicValueError, MXNetError
 from ..ops import registry
 from ._compose import _OPTIONAL_PRESENT
@@ -111,17 +110,7 @@ def fromjson(text: str, source: str = "<json>") -> Symbol:
 
 def save(sym: Symbol, fname: str, remove_amp_cast: bool = True) -> None:
     """Write ``sym`` to ``fname`` (atomically: a temp file renamed into place)."""
-    text = tojson(sym)
-    directory = os.path.dirname(os.path.abspath(fname))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, fname)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(fname, tojson(sym))
 
 
 def load(fname: str) -> Symbol:
