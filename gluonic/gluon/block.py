@@ -532,6 +532,15 @@ class HybridBlock(Block):
         """Infer parameter dtypes from input dtypes."""
         self._infer_attrs("infer_type", "dtype", *args)
 
+    def _export_graph(self, what: str):
+        """The graph of the block's last call signature (what ``export`` and ONNX export write)."""
+        fmt = getattr(self, "_in_format", None)
+        if fmt is None:
+            raise GluonicValueError(
+                f"{what}: run the block forward once (after hybridize()) before exporting it, so the number and "
+                f"nesting of its inputs are known. Received: block '{self.name}' that has not run forward yet")
+        return self._graph_for(*fmt)[1]
+
     def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True):
         """Write ``path-symbol.json`` and ``path-%04d.params`` (MXNet's formats, ``arg:``/``aux:`` keys).
 
@@ -539,12 +548,7 @@ class HybridBlock(Block):
         Returns the two file names. Real MXNet 1.x loads the files with
         ``SymbolBlock.imports`` or ``mx.model.load_checkpoint``.
         """
-        fmt = getattr(self, "_in_format", None)
-        if fmt is None:
-            raise GluonicValueError(
-                f"Please first call block.hybridize() and then run forward with this block at least once before "
-                f"calling export. Received: block '{self.name}' that has not run forward yet")
-        _, out, _ = self._graph_for(*fmt)
+        out = self._export_graph("export")
         sym_file = f"{path}-symbol.json"
         out.save(sym_file, remove_amp_cast=remove_amp_cast)
         arg_names, aux_names = set(out.list_arguments()), set(out.list_auxiliary_states())

@@ -128,12 +128,7 @@ def _resolve(sym, params, in_shapes):
     from ..gluon.block import HybridBlock
 
     if isinstance(sym, HybridBlock):
-        fmt = getattr(sym, "_in_format", None)
-        if fmt is None:
-            raise GluonicValueError(
-                f"ONNX export: run the block forward once (after hybridize()) before exporting it. "
-                f"Received: block '{sym.name}' that has not run forward yet")
-        _, out, _ = sym._graph_for(*fmt)
+        out = sym._export_graph("ONNX export")
         block_params = {name: p._reduce() for name, p in sym.collect_params().items()}
         if in_shapes is None:
             in_shapes = [s for s in getattr(sym, "_in_shapes", None) or () if s is not None]
