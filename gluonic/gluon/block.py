@@ -537,8 +537,9 @@ class HybridBlock(Block):
         fmt = getattr(self, "_in_format", None)
         if fmt is None:
             raise GluonicValueError(
-                f"{what}: run the block forward once (after hybridize()) before exporting it, so the number and "
-                f"nesting of its inputs are known. Received: block '{self.name}' that has not run forward yet")
+                f"{what}: run the block forward once before exporting it (the number and nesting of its inputs "
+                f"come from that call): please first call block.hybridize() and then run forward with this block "
+                f"at least once. Received: block '{self.name}' that has not run forward yet")
         return self._graph_for(*fmt)[1]
 
     def export(self, path: str, epoch: int = 0, remove_amp_cast: bool = True):
