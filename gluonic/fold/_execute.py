@@ -24,7 +24,6 @@ from ._lazy import LazyArray as _LazyArray
 from ._lazy import LazyNpArray as _LazyNpArray
 
 _OP_META: dict = {}
-_BLOCK_META: dict = {}
 
 
 class Call:
@@ -119,14 +118,19 @@ def _op_template(op, attrs, metas, out_meta):
 
 def block_signature(block, fmt_key, fmt, metas: tuple):
     """``(out_meta, out_fmt, template, n)`` of a block call, traced once per signature; None if untraceable."""
-    key = (id(block), fmt_key, metas)
-    sig = _BLOCK_META.get(key)
+    # Cached on the block itself (cleared with its cached graphs): a global cache keyed by
+    # id(block) handed a dead block's shapes to a new block that reused its id.
+    cache = block.__dict__.get("_fold_signatures")
+    if cache is None:
+        cache = block.__dict__["_fold_signatures"] = {}
+    key = (fmt_key, metas)
+    sig = cache.get(key)
     if sig is None:
         shapes = tuple(None if m is None else m[0] for m in metas)
         dtypes = tuple(None if m is None else m[1] for m in metas)
         meta = _trace_block(block, fmt, shapes, dtypes)
         sig = (*meta, *_block_template(block, fmt_key, metas, meta[0])) if meta else False
-        _BLOCK_META[key] = sig
+        cache[key] = sig
     return sig or None
 
 

@@ -392,6 +392,7 @@ class HybridBlock(Block):
 
     def _clear_cached_op(self) -> None:
         self._cached_graphs = {}
+        self.__dict__.pop("_fold_signatures", None)  # folding's traced output shapes (gluonic.fold)
 
     def optimize_for(self, x, *args, backend: str | None = None, backend_opts: dict | None = None, **kwargs):
         """Hybridize with ``backend`` and run once on the given inputs (compiling for them)."""

@@ -147,3 +147,31 @@ def test_numpy_indexing_of_lazy_values_keeps_numpy_semantics():
         np.testing.assert_allclose(flipped.asnumpy(), want[::-1], rtol=1e-6)
         np.testing.assert_allclose(positive.asnumpy(), want[want > 0], rtol=1e-6)
         np.testing.assert_allclose(row.asnumpy(), want[1], rtol=1e-6)
+
+
+def test_a_new_block_never_sees_the_shapes_of_a_dead_one():
+    # Regression: traced output shapes were cached globally by id(block); a block created
+    # after another was freed often gets the same id, and got the old block's shapes.
+    import gc
+
+    x = nd.array(np.ones((1, 3), "float32"))
+    for units in (2, 3, 4, 5) * 25:  # ids get reused within a few dozen blocks
+        block = gluon.nn.Dense(units, in_units=3)
+        block.initialize()
+        with fold.batching():
+            y = block(x)
+            assert y.shape == (1, units)
+        assert y.asnumpy().shape == (1, units)
+        del block, y
+        gc.collect(0)  # the young generation is enough (and a full collection costs 0.2 s)
+
+
+def test_rehybridizing_forgets_traced_shapes():
+    block = gluon.nn.Dense(2, in_units=3)
+    block.initialize()
+    x = nd.array(np.ones((1, 3), "float32"))
+    with fold.batching():
+        block(x).asnumpy()
+    assert block.__dict__.get("_fold_signatures")
+    block.hybridize()
+    assert "_fold_signatures" not in block.__dict__
