@@ -16,7 +16,9 @@ def test_launcher_runs_the_example_with_two_workers_and_resumes(tmp_path):
     def launch(epochs):
         cmd = [sys.executable, "-m", "gluonic.launch", "-n", "2", sys.executable, example, "--epochs", str(epochs),
                "--batch-size", "128", "--checkpoint", ckpt]
-        done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=180)
+        # The workers import this checkout, whatever gluonic is installed (or not) in the interpreter.
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")]))}
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=180, env=env)
         assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
         return done.stdout
 
