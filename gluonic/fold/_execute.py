@@ -15,12 +15,12 @@ import torch
 
 from .. import _dtype, _state
 from ..base import GluonicValueError, MXNetError
+from ..compile.cached_op import hybridize_enabled
 from ..gluon.block import _flatten, _regroup
 from ..ndarray.ndarray import NDArray, _wrap_as
 from ..numpy._array import ndarray as _np_ndarray
 from ..ops.infer import infer
 from ._lazy import LAZY_CLASSES as _LAZY
-from ._lazy import LazyArray as _LazyArray
 from ._lazy import LazyNpArray as _LazyNpArray
 
 _OP_META: dict = {}
@@ -36,15 +36,17 @@ class Call:
     __slots__ = ("kind", "target", "attrs", "inputs", "fmt", "out_fmt", "key", "depth", "outs", "modes", "n",
                  "axis", "ctx", "waiting", "users", "bufs", "off", "extra", "cls")
 
-    def __init__(self, kind, target, attrs, inputs, fmt, key, modes, n, axis, ctx):
+    def __init__(self, kind, target, attrs, inputs, fmt, key, modes, n, axis, ctx, cls, producers, depth):
         self.kind, self.target, self.attrs, self.inputs, self.fmt = kind, target, attrs, inputs, fmt
         self.key, self.modes, self.n, self.axis, self.ctx = key, modes, n, axis, ctx
+        self.cls = cls  # the class of its lazy results (LazyNpArray in NumPy mode)
+        self.waiting = len(producers)  # calls it waits for (the agenda's dependency count)
+        self.depth = depth + 1  # 1 + the deepest call it depends on
         self.out_fmt = 0
         self.users: list[Call] = []
         self.bufs = None
         self.off = 0
         self.extra = None  # {consumer mark: (bufs, off)}: copies of the rows for other consumers
-        self.cls = _LazyArray  # the class of its lazy results (LazyNpArray in NumPy mode)
 
     def view(self, index: int) -> torch.Tensor:
         """This call's output ``index`` (a view of its group's buffer)."""
@@ -178,19 +180,20 @@ def _block_template(block, fmt_key, metas, out_meta):
 def gather(items, axis: int, device, consumers=None) -> torch.Tensor:
     """The inputs ``items`` (one per call of a group) stacked along ``axis``.
 
-    Results of earlier groups are rows of those groups' buffers: rows in order from one buffer
-    are a slice; otherwise one ``index_select`` over the buffers involved. Constants of a group
-    become one tensor. ``consumers`` (the calls reading ``items``, in order) pick the copy of a
+    Results of earlier groups are rows of those groups' buffers. The rows taken from each buffer
+    are a slice when consecutive, else one ``index_select``; several buffers' rows are
+    concatenated (and put back in item order with one more ``index_select`` when the items
+    alternate between buffers). Constants of a group become one tensor. ``consumers`` (the calls reading ``items``, in order) pick the copy of a
     result that was laid out for them (see :func:`_set_outputs`).
     """
     first = items[0]
     if first.__class__ in _LAZY and first._const is not None and all(
             x.__class__ in _LAZY and x._const is not None for x in items):
         return torch.from_numpy(np.concatenate([x._const for x in items], axis=axis)).to(device)
-    sources: dict = {}  # id(buffer) -> its first row in the concatenation of the sources
-    parts: list = []
-    rows: list = []
-    total = 0
+    where: dict = {}  # id(buffer) -> its number in parts
+    parts: list = []  # the source buffers, in order of first use
+    local: list = []  # per row taken, in item order: its row in its source
+    seq: list = []  # per row taken: the number of its source
     for j, x in enumerate(items):
         node = x._node if x.__class__ in _LAZY else None
         if node is not None and node.bufs is not None and (node.axis is None or node.axis == axis):
@@ -205,46 +208,61 @@ def gather(items, axis: int, device, consumers=None) -> torch.Tensor:
             buf = x._tensor
             start = 0
             n = buf.shape[axis]
-        base = sources.get(id(buf))
-        if base is None:
-            base = sources[id(buf)] = total
+        k = where.get(id(buf))
+        if k is None:
+            k = where[id(buf)] = len(parts)
             parts.append(buf)
-            total += buf.shape[axis]
         if n == 1:
-            rows.append(base + start)
+            local.append(start)
+            seq.append(k)
         else:
-            rows.extend(range(base + start, base + start + n))
-    r0, count = rows[0], len(rows)
-    in_order = rows[-1] - r0 == count - 1 and rows == list(range(r0, r0 + count))
+            local.extend(range(start, start + n))
+            seq.extend([k] * n)
     if len(parts) == 1:
-        src = parts[0]
-        if in_order:
-            return src if count == src.shape[axis] else src.narrow(axis, r0, count)
-        return src.index_select(axis, _index(rows, src.device))
-    if in_order and count == total:
-        return torch.cat(parts, dim=axis)
-    if total > 4 * count:  # big sources, few rows each: pick the rows of each source first
-        return _gather_sparse(parts, rows, axis)
-    return torch.cat(parts, dim=axis).index_select(axis, _index(rows, parts[0].device))
+        return _take(parts[0], local, axis)
+    return _gather_rows(parts, seq, local, axis)
+
+
+def _gather_rows(parts, seq, local, axis):
+    """Rows ``local[i]`` of ``parts[seq[i]]``, in order, along ``axis``."""
+    count = len(seq)
+    bases, total = [], 0
+    for p in parts:
+        bases.append(total)
+        total += p.shape[axis]
+    if torch.is_grad_enabled() and total <= 4 * count:
+        # Sources mostly read (chunks laid out for this group): one concatenation and one
+        # index_select, whose backward is a single scatter into the concatenated gradient.
+        rows = [bases[k] + r for k, r in zip(seq, local)]
+        if count == total and rows == list(range(total)):
+            return torch.cat(parts, dim=axis)
+        return torch.cat(parts, dim=axis).index_select(axis, _index(rows, parts[0].device))
+    # Few rows of big sources: take each source's rows, then restore the item order if needed.
+    grouped = all(a <= b for a, b in zip(seq, seq[1:]))
+    order = range(count) if grouped else sorted(range(count), key=seq.__getitem__)
+    picks: list = [[] for _ in parts]
+    for i in order:
+        picks[seq[i]].append(local[i])
+    out = torch.cat([_take(p, rows, axis) for p, rows in zip(parts, picks)], dim=axis)
+    if grouped:
+        return out
+    inverse = [0] * count
+    for pos, i in enumerate(order):
+        inverse[i] = pos
+    return out.index_select(axis, _index(inverse, out.device))
+
+
+def _take(src: torch.Tensor, rows: list, axis: int) -> torch.Tensor:
+    """``src``'s ``rows`` along ``axis``: itself, a slice when they are consecutive, else an ``index_select``."""
+    r0, count = rows[0], len(rows)
+    if rows[-1] - r0 == count - 1 and (count < 3 or rows == list(range(r0, r0 + count))):
+        return src if r0 == 0 and count == src.shape[axis] else src.narrow(axis, r0, count)
+    return src.index_select(axis, _index(rows, src.device))
 
 
 def _index(rows, device) -> torch.Tensor:
-    t = torch.from_numpy(np.array(rows, dtype=np.int64))
+    t = torch.from_numpy(np.asarray(rows, dtype=np.int64))
     return t if device.type == "cpu" else t.to(device)
-
-
-def _gather_sparse(parts, rows, axis):
-    bounds = np.cumsum([0] + [p.shape[axis] for p in parts])
-    rows = np.array(rows, dtype=np.int64)
-    source = np.searchsorted(bounds, rows, side="right") - 1
-    order = np.argsort(source, kind="stable")  # rows grouped by source, in item order within each
-    picked = []
-    for s in np.unique(source):
-        local = rows[source == s] - bounds[s]
-        picked.append(parts[s].index_select(axis, _index(local, parts[s].device)))
-    inverse = np.empty_like(order)
-    inverse[order] = np.arange(len(order))
-    return torch.cat(picked, dim=axis).index_select(axis, _index(inverse, parts[0].device))
 
 
 # ---------------------------------------------------------------------- running groups
@@ -262,18 +280,29 @@ def _by_consumer(group) -> list:
 
 
 def _set_outputs(group, tensors, axis) -> None:
-    """Give each call its rows of the group's outputs.
+    """Give each call its rows of the group's outputs, in the group's order (one buffer per output)."""
+    if len(group) == 1:
+        c = group[0]
+        c.bufs, c.off, c.axis = tensors, 0, None
+        return
+    off = 0
+    for c in group:
+        c.bufs, c.off, c.axis = tensors, off, axis
+        off += c.n
+
+
+def _set_outputs_by_consumer(group, tensors, axis) -> None:
+    """Give each call its rows of the group's outputs, laid out for the backward pass.
 
     The outputs are split into chunks, one per consumer, the (depth, signature) of a later call
     that reads them (the group was sorted by :func:`_by_consumer`): that later group then
     gathers from chunks of about its own size, so the backward pass of its gather fills and
     accumulates gradients of that size rather than of the whole buffer. A result read by
     several consumers (a shared subtree, a reused lookup) is copied into each one's chunk.
+    Without autograd none of this pays off, and :func:`_set_outputs` is used instead.
     """
     if len(group) == 1:
-        c = group[0]
-        c.bufs, c.off, c.axis = tensors, 0, None
-        return
+        return _set_outputs(group, tensors, axis)
     chunks: dict = {}  # consumer mark -> [calls]
     shared = False  # True: some rows go to several chunks, or the chunks are not contiguous runs
     last = None
@@ -294,11 +323,7 @@ def _set_outputs(group, tensors, axis) -> None:
                     calls.append(c)
                     shared = True
     if len(chunks) == 1:
-        off = 0
-        for c in group:
-            c.bufs, c.off, c.axis = tensors, off, axis
-            off += c.n
-        return
+        return _set_outputs(group, tensors, axis)
     sizes = [sum(c.n for c in calls) for calls in chunks.values()]
     if shared:  # lay the rows out per consumer (copying shared ones)
         start, offsets = 0, {}
@@ -330,14 +355,23 @@ def _run_op_group(group) -> None:
         return
     axis, unbatched = op.batch_rule.axis, op.batch_rule.unbatched
     device = first.ctx.torch_device
-    group = _by_consumer(group)
+    group, consumers, set_outputs = _layout(group)
     tensors = []
     for i, x in enumerate(first.inputs):
         if x is None or i in unbatched:
             tensors.append(None if x is None else x._tensor)
         else:
-            tensors.append(gather([c.inputs[i] for c in group], axis, device, group))
-    _set_outputs(group, _call_impl(op, tensors, attrs), axis)
+            tensors.append(gather([c.inputs[i] for c in group], axis, device, consumers))
+    set_outputs(group, _call_impl(op, tensors, attrs), axis)
+
+
+def _layout(group):
+    """``(group, consumers, output setter)``: with autograd recording, the group's rows are ordered
+    and chunked by consumer (cheaper backward); without, they stay as recorded (cheaper forward)."""
+    if group[0].modes[0]:
+        group = _by_consumer(group)
+        return group, group, _set_outputs_by_consumer
+    return group, None, _set_outputs
 
 
 def _call_impl(op, tensors, attrs) -> list[torch.Tensor]:
@@ -353,16 +387,60 @@ def _run_block_group(group) -> None:
     def wrap(t, ctx):
         return _wrap_as(cls, t, ctx)
 
+    set_outputs = _set_outputs
     if len(group) == 1:
         flat = [None if x is None else wrap(x._tensor, ctx) for x in first.inputs]
     else:
         device = ctx.torch_device
-        group = _by_consumer(group)
-        flat = [None if x is None else wrap(gather([c.inputs[i] for c in group], 0, device, group), ctx)
+        group, consumers, set_outputs = _layout(group)
+        flat = [None if x is None else wrap(gather([c.inputs[i] for c in group], 0, device, consumers), ctx)
                 for i, x in enumerate(first.inputs)]
-    out = block(*(_regroup(flat, first.fmt)[0] if first.fmt != 0 else flat))
+    graph = _batched_graph(block, first, flat, ctx)
+    if graph is not None:
+        out = graph(flat, ctx)
+    else:
+        out = block(*(_regroup(flat, first.fmt)[0] if first.fmt != 0 else flat))
     outs, _ = _flatten(out, "output")
-    _set_outputs(group, [o._tensor for o in outs], 0)
+    set_outputs(group, [o._tensor for o in outs], 0)
+
+
+_MISSING = object()
+
+
+def _batched_graph(block, first, flat, ctx):
+    """A hybridized block's compiled graph that runs a group of any size, or None (call the block).
+
+    A hybridized block would otherwise trace and compile once per group size. The graph is traced
+    at the per-sample shapes and at twice the batch; only when both traces agree (the code does not
+    read the batch size) is one graph used for every size. Blocks with hooks keep being called, so
+    their hooks run. Cached on the block per signature and train/predict mode.
+    """
+    if not getattr(block, "_active", False) or block._forward_pre_hooks or block._forward_hooks:
+        return None
+    graphs = block.__dict__.get("_fold_graphs")
+    if graphs is None:
+        graphs = block.__dict__["_fold_graphs"] = {}
+    key = (first.key[0], first.modes[1])
+    graph = graphs.get(key, _MISSING)
+    if graph is _MISSING:
+        graph = graphs[key] = _compile_batched(block, first, flat, ctx)
+    return graph
+
+
+def _compile_batched(block, first, flat, ctx):
+    if not hybridize_enabled():
+        return None
+    present = [x is not None for x in first.inputs]
+    shapes = [None if x is None else tuple(x.shape) for x in first.inputs]
+    doubled = [None if s is None else (2 * s[0], *s[1:]) for s in shapes]
+    try:
+        one = block._graph_for(present, first.fmt, shapes)[1].tojson()
+        two = block._graph_for(present, first.fmt, doubled)[1].tojson()
+    except (MXNetError, AttributeError, TypeError, ValueError):
+        return None
+    if one != two:
+        return None
+    return block._compile(flat, first.fmt, ctx, shapes, backend=None)
 
 
 def run_group(group, where: dict) -> None:

@@ -27,6 +27,7 @@ from ._lazy import LAZY_CLASSES, LazyArray, LazyNpArray, new_constant, new_lazy
 
 _GLUONIC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _recording, _training = _state.recording.get, _state.training.get
+_np_mode = is_np_array
 
 _INTERNAL: dict = {}
 
@@ -74,14 +75,17 @@ class Scope:
 
     # ------------------------------------------------------------------ recording
     def _scan(self, inputs):
-        """One pass over a call's inputs: (identities, metas, pending producers, depth).
+        """One pass over a call's inputs: (identities, metas, pending producers, depth, context, lazy class).
 
-        A meta is an input's (shape, torch dtype); a producer is a call that has not run yet.
+        A meta is an input's (shape, torch dtype); a producer is a call that has not run yet. The
+        context and the class of the results (NumPy-mode or not) come from the first array input.
         """
         ids, metas, producers = [], [], []
         depth = 0
+        first = None
         for x in inputs:
-            if x.__class__ in LAZY_CLASSES:
+            cls = x.__class__
+            if cls in LAZY_CLASSES:
                 ids.append(x._cid)
                 metas.append(x._meta)
                 node = x._node
@@ -92,17 +96,21 @@ class Scope:
             elif x is None:
                 ids.append(None)
                 metas.append(None)
+                continue
             else:
                 t = x._tensor
                 ids.append(_concrete_id(t))
                 metas.append((tuple(t.shape), t.dtype))
-        return tuple(ids), tuple(metas), producers, depth
+            if first is None:
+                first = x
+        if first is None:
+            return tuple(ids), tuple(metas), producers, depth, None, LazyArray
+        cls = LazyNpArray if isinstance(first, _np_ndarray) else LazyArray
+        return tuple(ids), tuple(metas), producers, depth, first._ctx, cls
 
-    def _add(self, call: Call, out_meta, producers, depth) -> list[LazyArray]:
+    def _add(self, call: Call, out_meta, producers) -> list[LazyArray]:
         for node in producers:  # dependency edges for the agenda
             node.users.append(call)
-        call.waiting = len(producers)
-        call.depth = depth + 1
         ctx, cls = call.ctx, call.cls
         if len(out_meta) == 1:
             outs = call.outs = [new_lazy(self, call, 0, out_meta[0], ctx, cls)]
@@ -120,23 +128,21 @@ class Scope:
     def record_op(self, op, inputs, attrs):
         """Record ``op(*inputs)``; returns its lazy output(s) (a list for multi-output ops)."""
         modes = (_recording(), _training())
-        ids, metas, producers, depth = self._scan(inputs)
+        ids, metas, producers, depth, ctx, cls = self._scan(inputs)
         cse_key = (op, attrs, modes, ids)
         hit = self.cse.get(cse_key)
         if hit is not None:
             self.stats.reused += 1
             return hit.outs if len(hit.outs) > 1 else hit.outs[0]
         out_meta, template, same, n, axis = _execute.op_signature(op, attrs, metas)
-        ctx = _ctx_of(inputs)
         if template is None:
             key = self._unbatchable_key()
         elif same:
             key = (template, modes, ctx._torch_device, tuple([ids[i] for i in same]))
         else:
             key = (template, modes, ctx._torch_device)
-        call = Call("op", op, attrs, inputs, None, key, modes, n, axis, ctx)
-        call.cls = _lazy_class_of(inputs)
-        outs = self._add(call, out_meta, producers, depth)
+        call = Call("op", op, attrs, inputs, None, key, modes, n, axis, ctx, cls, producers, depth)
+        outs = self._add(call, out_meta, producers)
         self.cse[cse_key] = call
         return outs if len(outs) > 1 else outs[0]
 
@@ -144,23 +150,24 @@ class Scope:
         """Record ``block(*args)``: the whole block batches with other calls of it."""
         flat, fmt, fmt_key = _flat_args(args)
         modes = (_recording(), _training())
-        ids, metas, producers, depth = self._scan(flat)
+        ids, metas, producers, depth, ctx, _ = self._scan(flat)
         cse_key = (id(block), fmt_key, modes, ids)
         hit = self.cse.get(cse_key)
         if hit is not None:
             self.stats.reused += 1
             return _block_result(hit.outs, hit.out_fmt)
-        sig = _execute.block_signature(block, fmt_key, fmt, metas)
-        if sig is None:  # the block cannot be traced: run it now, unbatched
-            return self.run_now(block, args)
+        cache = block.__dict__.get("_fold_signatures")  # block_signature's cache, read here first (hot path)
+        sig = cache.get((fmt_key, metas)) if cache is not None else None
+        if sig is None:
+            sig = _execute.block_signature(block, fmt_key, fmt, metas)
+            if sig is None:  # the block cannot be traced: run it now, unbatched
+                return self.run_now(block, args)
         out_meta, out_fmt, template, n = sig
-        ctx = _ctx_of(flat)
         key = self._unbatchable_key() if template is None else (template, modes, ctx._torch_device)
-        call = Call("block", block, None, flat, fmt, key, modes, n, 0, ctx)
+        cls = LazyNpArray if _np_mode() else LazyArray  # blocks give NumPy arrays in NumPy mode
+        call = Call("block", block, None, flat, fmt, key, modes, n, 0, ctx, cls, producers, depth)
         call.out_fmt = out_fmt
-        if is_np_array():
-            call.cls = LazyNpArray  # blocks give NumPy arrays in NumPy mode
-        outs = self._add(call, out_meta, producers, depth)
+        outs = self._add(call, out_meta, producers)
         self.cse[cse_key] = call
         return _block_result(outs, out_fmt)
 
@@ -170,11 +177,10 @@ class Scope:
             shape = tuple(torch.empty(x.shape, device="meta")[_meta_key(key)].shape)
         except Exception:  # noqa: BLE001 - let the eager path raise its own error
             return super(LazyArray, x).__getitem__(key)  # NDArray or mx.np.ndarray indexing, on the value
-        _, _, producers, depth = self._scan([x])
+        _, _, producers, depth, _, _ = self._scan([x])
         call = Call("fn", lambda t: t[_torch_index(key, t.device)], None, [x], None, self._unbatchable_key(),
-                    (_recording(), _training()), 0, None, x._ctx)
-        call.cls = x.__class__
-        return self._add(call, [(shape, x._meta[1])], producers, depth)[0]
+                    (_recording(), _training()), 0, None, x._ctx, x.__class__, producers, depth)
+        return self._add(call, [(shape, x._meta[1])], producers)[0]
 
     def constant(self, data, ctx, dtype):
         """``nd.array(data)`` of small Python data inside the scope: a constant, or None (build it now)."""
@@ -240,21 +246,6 @@ class Scope:
     def discard(self) -> None:
         """Drop everything pending (the scope is left with an error)."""
         self.pending, self.cse, self.where = [], {}, {}
-
-
-def _lazy_class_of(inputs):
-    """The lazy class of an op's results: NumPy-mode when its first array input is an ``mx.np.ndarray``."""
-    for x in inputs:
-        if x is not None:
-            return LazyNpArray if isinstance(x, _np_ndarray) else LazyArray
-    return LazyArray
-
-
-def _ctx_of(inputs):
-    for x in inputs:
-        if x is not None:
-            return x._ctx
-    return None
 
 
 _FMTS: dict = {}

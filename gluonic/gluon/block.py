@@ -392,7 +392,8 @@ class HybridBlock(Block):
 
     def _clear_cached_op(self) -> None:
         self._cached_graphs = {}
-        self.__dict__.pop("_fold_signatures", None)  # folding's traced output shapes (gluonic.fold)
+        self.__dict__.pop("_fold_signatures", None)  # folding's traced output shapes and graphs (gluonic.fold)
+        self.__dict__.pop("_fold_graphs", None)
 
     def optimize_for(self, x, *args, backend: str | None = None, backend_opts: dict | None = None, **kwargs):
         """Hybridize with ``backend`` and run once on the given inputs (compiling for them)."""
@@ -400,24 +401,31 @@ class HybridBlock(Block):
         return self(x, *args)
 
     def _call_cached_op(self, flat: list, fmt, ctx):
-        from ..compile.cached_op import CachedGraph, signature
+        from ..compile.cached_op import signature
 
         self._in_format = ([a is not None for a in flat], fmt)
         self._in_shapes = _shapes_of(flat)
         key = signature(flat, fmt)
         graph = self._cached_graphs.get(key)
-        if graph is None:  # a new signature: finish deferred initialization, trace, compile
-            try:
-                for p in self.collect_params().values():
-                    p.data(ctx)
-            except DeferredInitializationError:
-                self._deferred_infer_shape(*_regroup(flat, fmt)[0])  # fmt of (x, *args) is a list
-                for p in self.collect_params().values():
-                    p._finish_deferred_init()
-            graph = CachedGraph(self, [a is not None for a in flat], fmt, getattr(self, "_backend", None),
-                                getattr(self, "_backend_opts", None), self._in_shapes)
+        if graph is None:  # a new signature: trace, compile
+            graph = self._compile(flat, fmt, ctx, self._in_shapes, getattr(self, "_backend", None))
             self._cached_graphs[key] = graph
         return graph(flat, ctx)
+
+    def _compile(self, flat: list, fmt, ctx, shapes: list, backend: str | None):
+        """A ``CachedGraph`` of this block for inputs like ``flat`` traced at ``shapes``, after
+        finishing deferred parameter initialization."""
+        from ..compile.cached_op import CachedGraph
+
+        try:
+            for p in self.collect_params().values():
+                p.data(ctx)
+        except DeferredInitializationError:
+            self._deferred_infer_shape(*_regroup(flat, fmt)[0])  # fmt of (x, *args) is a list
+            for p in self.collect_params().values():
+                p._finish_deferred_init()
+        return CachedGraph(self, [a is not None for a in flat], fmt, backend, getattr(self, "_backend_opts", None),
+                           shapes)
 
     def cached_graph_source(self) -> list[str]:
         """The generated Python source of every graph compiled so far (for inspection)."""
