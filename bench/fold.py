@@ -11,6 +11,7 @@ SGD. Columns, trees/s for training (forward + backward + step) and inference:
 - gluonic eager: the recursive program (``examples/tree_lstm/model.py``), node by node;
 - gluonic hybrid: the same with its cells hybridized, node by node;
 - fold agenda / fold depth: the same program inside ``fold.batching(strategy=...)``;
+- fold hybrid: the agenda strategy with the cells hybridized (each group runs one compiled graph);
 - torch per-node: the same model in PyTorch eager, node by node;
 - torch hand-batched: PyTorch batched by hand level by level (the practical upper bound).
 
@@ -30,10 +31,9 @@ sys.path.insert(0, os.path.dirname(_HERE))
 HIDDEN, EMBED, VOCAB, CLASSES = 150, 300, 5000, 5
 
 
-def _gluonic_step(net, trainer, trees, train: bool, fold_strategy: str | None):
-    from gluonic import autograd, fold, gluon, nd
+def _gluonic_step(net, trainer, loss_fn, trees, train: bool, fold_strategy: str | None):
+    from gluonic import autograd, fold, nd
 
-    loss_fn = gluon.loss.SoftmaxCrossEntropyLoss()
     with fold.batching(enabled=fold_strategy is not None, strategy=fold_strategy or "agenda"):
         if train:
             with autograd.record():
@@ -88,30 +88,36 @@ def main(argv=None) -> None:
     hybrid_trainer = mx.gluon.Trainer(hybrid.collect_params(), "sgd", {"learning_rate": 0.01})
     torch_net = TorchTreeLSTM(vocab=VOCAB, embed_size=EMBED, hidden=HIDDEN, classes=CLASSES)
 
-    columns = ["gluonic eager", "gluonic hybrid", "fold agenda", "fold depth", "torch per-node", "torch hand-batched"]
+    loss_fn = mx.gluon.loss.SoftmaxCrossEntropyLoss()
+    columns = ["gluonic eager", "gluonic hybrid", "fold agenda", "fold depth", "fold hybrid", "torch per-node",
+               "torch hand-batched"]
     print(f"child-sum Tree-LSTM (hidden {HIDDEN}, embed {EMBED}, vocab {VOCAB}), trees/s, {args.threads} thread(s), "
           f"best of {args.rounds} rounds")
-    print(f"{'batch':>5} {'mode':>6} | " + " | ".join(f"{c:>18}" for c in columns) + " | fold/eager | fold/hand")
+    print(f"{'batch':>5} {'mode':>6} | " + " | ".join(f"{c:>18}" for c in columns) + " | fold/eager | fold/hand"
+          + " | fold hybrid/eager | fold hybrid/hand")
     for batch in args.batches:
         n_batches = max(2, min(8, 512 // batch))
         batches = [random_trees(batch, vocab=VOCAB, seed=s) for s in range(n_batches)]
         for train in (True, False):
             slow_ok = not (args.skip_slow and batch > 64)
             runs = {
-                "gluonic eager": (lambda b, t=train: _gluonic_step(net, trainer, b, t, None)) if slow_ok else None,
-                "gluonic hybrid": (lambda b, t=train: _gluonic_step(hybrid, hybrid_trainer, b, t, None)) if slow_ok
+                "gluonic eager": (lambda b, t=train: _gluonic_step(net, trainer, loss_fn, b, t, None)) if slow_ok
                 else None,
-                "fold agenda": lambda b, t=train: _gluonic_step(net, trainer, b, t, "agenda"),
-                "fold depth": lambda b, t=train: _gluonic_step(net, trainer, b, t, "depth"),
+                "gluonic hybrid": (lambda b, t=train: _gluonic_step(hybrid, hybrid_trainer, loss_fn, b, t, None))
+                if slow_ok else None,
+                "fold agenda": lambda b, t=train: _gluonic_step(net, trainer, loss_fn, b, t, "agenda"),
+                "fold depth": lambda b, t=train: _gluonic_step(net, trainer, loss_fn, b, t, "depth"),
+                "fold hybrid": lambda b, t=train: _gluonic_step(hybrid, hybrid_trainer, loss_fn, b, t, "agenda"),
                 "torch per-node": lambda b, t=train: per_node_step(torch_net, b, t),
                 "torch hand-batched": lambda b, t=train: hand_batched_step(torch_net, b, t),
             }
             got = {k: (_trees_per_s(f, batches, args.rounds, args.budget) if f else float("nan"))
                    for k, f in runs.items()}
-            ratio = got["fold agenda"] / got["gluonic eager"] if got["gluonic eager"] == got["gluonic eager"] else 0
-            share = got["fold agenda"] / got["torch hand-batched"]
+            eager, hand = got["gluonic eager"], got["torch hand-batched"]
+            ratios = [got["fold agenda"] / eager, got["fold agenda"] / hand, got["fold hybrid"] / eager,
+                      got["fold hybrid"] / hand]
             print(f"{batch:>5} {'train' if train else 'infer':>6} | " + " | ".join(f"{got[c]:18.1f}" for c in columns)
-                  + f" | {ratio:10.2f} | {share:9.2f}", flush=True)
+                  + " | " + " | ".join(f"{r:{w}.2f}" for r, w in zip(ratios, (10, 9, 17, 16))), flush=True)
 
 
 if __name__ == "__main__":
