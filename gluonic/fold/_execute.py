@@ -266,17 +266,34 @@ def _index(rows, device) -> torch.Tensor:
 
 
 # ---------------------------------------------------------------------- running groups
-def _by_consumer(group) -> list:
-    """The group's calls ordered by who will read their results: the (depth, signature) of each call's
-    first user. Calls read by one later group then sit next to each other in the output buffers."""
-    def consumer(c):
+def _by_consumer(group):
+    """``(calls in buffer order, chunks, copies)``: the group's calls bucketed by who will read their
+    results, the (depth, signature) of each call's first user, so that the calls one later group
+    reads sit next to each other in the output buffers. ``copies`` are ``(mark, call)`` for the
+    results that other consumers read too."""
+    chunks: dict = {}  # consumer mark -> [calls]
+    copies: list = []
+    for c in group:
         users = c.users
-        if not users:
-            return (1 << 62, 0)
-        u = users[0]
-        return (u.depth, hash(u.key))
-
-    return sorted(group, key=consumer)
+        if users:
+            u = users[0]
+            mark = (u.depth, u.key)
+            if len(users) > 1:
+                seen = {mark}
+                for u in users[1:]:
+                    other = (u.depth, u.key)
+                    if other not in seen:
+                        seen.add(other)
+                        copies.append((other, c))
+        else:
+            mark = None
+        calls = chunks.get(mark)
+        if calls is None:
+            chunks[mark] = [c]
+        else:
+            calls.append(c)
+    ordered = group if len(chunks) == 1 else [c for calls in chunks.values() for c in calls]
+    return ordered, chunks, copies
 
 
 def _set_outputs(group, tensors, axis) -> None:
@@ -291,48 +308,29 @@ def _set_outputs(group, tensors, axis) -> None:
         off += c.n
 
 
-def _set_outputs_by_consumer(group, tensors, axis) -> None:
+def _set_outputs_by_consumer(group, chunks, copies, tensors, axis) -> None:
     """Give each call its rows of the group's outputs, laid out for the backward pass.
 
-    The outputs are split into chunks, one per consumer, the (depth, signature) of a later call
-    that reads them (the group was sorted by :func:`_by_consumer`): that later group then
-    gathers from chunks of about its own size, so the backward pass of its gather fills and
-    accumulates gradients of that size rather than of the whole buffer. A result read by
-    several consumers (a shared subtree, a reused lookup) is copied into each one's chunk.
-    Without autograd none of this pays off, and :func:`_set_outputs` is used instead.
+    ``group``, ``chunks`` and ``copies`` come from :func:`_by_consumer`. The outputs are split into
+    chunks, one per consumer: a later group then gathers from chunks of about its own size, so
+    the backward pass of its gather fills and accumulates gradients of that size rather than of
+    the whole buffer. A result read by several consumers (a shared subtree, a reused lookup) is
+    copied into each one's chunk. Without autograd none of this pays off, and
+    :func:`_set_outputs` is used instead.
     """
-    if len(group) == 1:
+    if len(chunks) == 1 and not copies:
         return _set_outputs(group, tensors, axis)
-    chunks: dict = {}  # consumer mark -> [calls]
-    shared = False  # True: some rows go to several chunks, or the chunks are not contiguous runs
-    last = None
-    for c in group:
-        users = c.users
-        first = (users[0].depth, users[0].key) if users else None
-        if first != last:
-            shared = shared or first in chunks
-            last = first
-        chunks.setdefault(first, []).append(c)
-        if not users:
-            continue
-        for u in users[1:]:
-            mark = (u.depth, u.key)
-            if mark != first:
-                calls = chunks.setdefault(mark, [])
-                if not calls or calls[-1] is not c:
-                    calls.append(c)
-                    shared = True
-    if len(chunks) == 1:
-        return _set_outputs(group, tensors, axis)
-    sizes = [sum(c.n for c in calls) for calls in chunks.values()]
-    if shared:  # lay the rows out per consumer (copying shared ones)
+    if copies:  # lay the rows out per consumer, copying the shared ones
         start, offsets = 0, {}
         for c in group:
             offsets[c] = start
             start += c.n
+        for mark, c in copies:
+            chunks.setdefault(mark, []).append(c)
         rows = [r for calls in chunks.values() for c in calls for r in range(offsets[c], offsets[c] + c.n)]
         index = _index(rows, tensors[0].device)
         tensors = [t.index_select(axis, index) for t in tensors]
+    sizes = [sum(c.n for c in calls) for calls in chunks.values()]
     pieces = list(zip(*[t.split(sizes, dim=axis) for t in tensors]))
     for (mark, calls), bufs in zip(chunks.items(), pieces):
         off = 0
@@ -369,8 +367,8 @@ def _layout(group):
     """``(group, consumers, output setter)``: with autograd recording, the group's rows are ordered
     and chunked by consumer (cheaper backward); without, they stay as recorded (cheaper forward)."""
     if group[0].modes[0]:
-        group = _by_consumer(group)
-        return group, group, _set_outputs_by_consumer
+        ordered, chunks, copies = _by_consumer(group)
+        return ordered, ordered, lambda g, tensors, axis: _set_outputs_by_consumer(g, chunks, copies, tensors, axis)
     return group, None, _set_outputs
 
 
