@@ -194,12 +194,14 @@ def gather(items, axis: int, device, consumers=None) -> torch.Tensor:
     parts: list = []  # the source buffers, in order of first use
     local: list = []  # per row taken, in item order: its row in its source
     seq: list = []  # per row taken: the number of its source
+    find, add_local, add_seq, lazy = where.get, local.append, seq.append, _LAZY
     for j, x in enumerate(items):
-        node = x._node if x.__class__ in _LAZY else None
+        node = x._node if x.__class__ in lazy else None
         if node is not None and node.bufs is not None and (node.axis is None or node.axis == axis):
-            if node.extra is not None and consumers is not None:
+            extra = node.extra
+            if extra is not None and consumers is not None:
                 c = consumers[j]
-                bufs, start = node.extra.get((c.depth, c.key), (node.bufs, node.off))
+                bufs, start = extra.get((c.depth, c.key), (node.bufs, node.off))
             else:
                 bufs, start = node.bufs, node.off
             buf = bufs[x._index]
@@ -208,13 +210,13 @@ def gather(items, axis: int, device, consumers=None) -> torch.Tensor:
             buf = x._tensor
             start = 0
             n = buf.shape[axis]
-        k = where.get(id(buf))
+        k = find(id(buf))
         if k is None:
             k = where[id(buf)] = len(parts)
             parts.append(buf)
         if n == 1:
-            local.append(start)
-            seq.append(k)
+            add_local(start)
+            add_seq(k)
         else:
             local.extend(range(start, start + n))
             seq.extend([k] * n)

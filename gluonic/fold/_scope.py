@@ -114,6 +114,9 @@ class Scope:
         ctx, cls = call.ctx, call.cls
         if len(out_meta) == 1:
             outs = call.outs = [new_lazy(self, call, 0, out_meta[0], ctx, cls)]
+        elif len(out_meta) == 2:  # (h, c) of a cell
+            outs = call.outs = [new_lazy(self, call, 0, out_meta[0], ctx, cls),
+                                new_lazy(self, call, 1, out_meta[1], ctx, cls)]
         else:
             outs = call.outs = [new_lazy(self, call, i, m, ctx, cls) for i, m in enumerate(out_meta)]
         self.pending.append(call)
