@@ -16,6 +16,12 @@ SGD. Columns, trees/s for training (forward + backward + step) and inference:
 - torch hand-batched: PyTorch batched by hand level by level (the practical upper bound).
 
 Unbatched gluonic runs are slow at large batches; ``--skip-slow`` leaves them out above 64.
+
+The columns are each the best of ``--rounds`` rounds, measured one after the other. On a
+shared machine whose speed drifts by 10-30% over seconds, ratios of such columns drift too.
+So a second table times the folded runs *paired* with their baselines: ``--pairs`` times, one
+step of each on the same batch back to back, and reports the median of the per-pair ratios
+(the goals' ratios: folded vs unbatched eager, folded vs hand-batched PyTorch).
 """
 from __future__ import annotations
 
@@ -61,6 +67,27 @@ def _trees_per_s(step, batches, rounds: int, budget_s: float) -> float:
     return best
 
 
+def _paired_ratios(runs: dict, batches, pairs: int) -> dict:
+    """``{name: median over pairs of (time of the first run's step / time of this run's step)}``:
+    each round steps every run once on the same batch, back to back."""
+    import statistics
+
+    names = list(runs)
+    for f in runs.values():
+        f(batches[0])  # warm-up
+    ratios: dict = {n: [] for n in names[1:]}
+    for i in range(pairs):
+        batch = batches[i % len(batches)]
+        times = []
+        for n in names:
+            start = time.perf_counter()
+            runs[n](batch)
+            times.append(time.perf_counter() - start)
+        for n, t in zip(names[1:], times[1:]):
+            ratios[n].append(times[0] / t)
+    return {n: statistics.median(r) for n, r in ratios.items()}
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--batches", type=int, nargs="+", default=[1, 16, 64, 256])
@@ -68,6 +95,7 @@ def main(argv=None) -> None:
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--budget", type=float, default=3.0, help="seconds per round at most")
     p.add_argument("--skip-slow", action="store_true", help="no unbatched gluonic runs above batch 64")
+    p.add_argument("--pairs", type=int, default=5, help="paired steps for the ratio table (0: no such table)")
     args = p.parse_args(argv)
 
     import torch
@@ -95,6 +123,7 @@ def main(argv=None) -> None:
           f"best of {args.rounds} rounds")
     print(f"{'batch':>5} {'mode':>6} | " + " | ".join(f"{c:>18}" for c in columns) + " | fold/eager | fold/hand"
           + " | fold hybrid/eager | fold hybrid/hand")
+    paired: dict = {}
     for batch in args.batches:
         n_batches = max(2, min(8, 512 // batch))
         batches = [random_trees(batch, vocab=VOCAB, seed=s) for s in range(n_batches)]
@@ -119,6 +148,21 @@ def main(argv=None) -> None:
             print(f"{batch:>5} {'train' if train else 'infer':>6} | " + " | ".join(f"{got[c]:18.1f}" for c in columns)
                   + " | " + " | ".join(f"{r:{w}.2f}" for r, w in zip(ratios, (10, 9, 17, 16))), flush=True)
 
+            if args.pairs:
+                paired[(batch, train)] = (
+                    _paired_ratios({k: runs[k] for k in ("gluonic eager", "fold agenda", "fold hybrid")},
+                                   batches, args.pairs) if slow_ok else {},
+                    _paired_ratios({k: runs[k] for k in ("torch hand-batched", "fold agenda", "fold hybrid")},
+                                   batches, args.pairs))
+    if args.pairs:
+        print(f"\npaired ratios (median of {args.pairs} back-to-back steps on the same batch)")
+        print(f"{'batch':>5} {'mode':>6} | {'fold/eager':>10} | {'fold hybrid/eager':>17} | {'fold/hand':>9} | "
+              f"{'fold hybrid/hand':>16}")
+        for (batch, train), (vs_eager, vs_hand) in paired.items():
+            cells = [vs_eager.get("fold agenda", float("nan")), vs_eager.get("fold hybrid", float("nan")),
+                     vs_hand["fold agenda"], vs_hand["fold hybrid"]]
+            print(f"{batch:>5} {'train' if train else 'infer':>6} | "
+                  + " | ".join(f"{r:{w}.2f}" for r, w in zip(cells, (10, 17, 9, 16))), flush=True)
 
 if __name__ == "__main__":
     main()
