@@ -415,12 +415,14 @@ def _batched_graph(block, first, flat, ctx):
     read the batch size) is one graph used for every size. Blocks with hooks keep being called, so
     their hooks run. Cached on the block per signature and train/predict mode.
     """
-    if not getattr(block, "_active", False) or block._forward_pre_hooks or block._forward_hooks:
+    template = first.key[0]  # an int for batchable calls; unbatchable ones run alone, called as usual
+    if (template.__class__ is not int or not getattr(block, "_active", False) or block._forward_pre_hooks
+            or block._forward_hooks):
         return None
     graphs = block.__dict__.get("_fold_graphs")
     if graphs is None:
         graphs = block.__dict__["_fold_graphs"] = {}
-    key = (first.key[0], first.modes[1])
+    key = (template, first.modes[1])
     graph = graphs.get(key, _MISSING)
     if graph is _MISSING:
         graph = graphs[key] = _compile_batched(block, first, flat, ctx)

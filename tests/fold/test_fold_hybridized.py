@@ -100,3 +100,23 @@ def test_blocks_with_hooks_are_called_so_hooks_run():
         ys = [net(nd.random.uniform(shape=(1, 4))) for _ in range(5)]
         ys[0].asnumpy()
     assert seen == [(5, 3)]
+
+
+class _Pairs(gluon.HybridBlock):
+    """Inputs whose batch sizes differ: its calls cannot batch (each runs on its own)."""
+
+    def hybrid_forward(self, F, x, y, z=None):
+        out = F.broadcast_add(F.sum(x, axis=0, keepdims=True), F.sum(y, axis=0, keepdims=True))
+        return out if z is None else F.broadcast_add(out, F.sum(z, axis=0, keepdims=True))
+
+
+def test_unbatchable_calls_of_a_hybridized_block_with_other_arguments():
+    net = _Pairs()
+    net.initialize()
+    net.hybridize()
+    x, y, z = nd.ones((1, 3)), nd.ones((2, 3)), nd.ones((3, 3))
+    with fold.batching():
+        two, three = net(x, y), net(x, y, z)
+        got = [two.asnumpy(), three.asnumpy()]
+    np.testing.assert_allclose(got[0], np.full((1, 3), 3.0))
+    np.testing.assert_allclose(got[1], np.full((1, 3), 6.0))
