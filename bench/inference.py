@@ -56,29 +56,12 @@ def images(mx, batch: int, size: int):
 def best_ms(fn, rounds: int, min_time: float, clock: str = "wall") -> float:
     """Best-of-``rounds`` ms per call; ``clock='cpu'`` counts this process's CPU time instead of
     wall time (on a machine shared with other jobs, time spent waiting for a core is left out)."""
-    from _timing import best_ms as wall_ms
-
-    if clock == "wall":
-        return wall_ms(fn, rounds=rounds, min_time=min_time)
     import time
 
-    fn()
-    fn()
-    n = 1
-    while True:
-        t0 = time.process_time()
-        for _ in range(n):
-            fn()
-        if time.process_time() - t0 > min_time / rounds or n > 2000:
-            break
-        n *= 2
-    best = float("inf")
-    for _ in range(rounds):
-        t0 = time.process_time()
-        for _ in range(n):
-            fn()
-        best = min(best, (time.process_time() - t0) / n * 1e3)
-    return best
+    from _timing import best_ms as timed_ms
+
+    timer = time.perf_counter if clock == "wall" else time.process_time
+    return timed_ms(fn, rounds=rounds, min_time=min_time, clock=timer)
 
 
 def call(net, x):

@@ -39,6 +39,11 @@ def _projection_v1(channels: int, stride: int, in_channels: int) -> nn.HybridSeq
     return proj
 
 
+def _projection_v2(channels: int, stride: int, in_channels: int) -> nn.Conv2D:
+    """1x1 strided convolution (no BatchNorm: V2 shortcuts read the pre-activated input)."""
+    return nn.Conv2D(channels, 1, stride, use_bias=False, in_channels=in_channels)
+
+
 class BasicBlockV1(HybridBlock):
     """Two 3x3 convolutions with a shortcut, ReLU after the sum (ResNet-18/34 V1).
 
@@ -116,8 +121,7 @@ class BasicBlockV2(HybridBlock):
         self.conv1 = _conv3x3(channels, stride, in_channels)
         self.bn2 = nn.BatchNorm()
         self.conv2 = _conv3x3(channels, 1, channels)
-        self.downsample = (nn.Conv2D(channels, 1, stride, use_bias=False, in_channels=in_channels)
-                           if downsample else None)
+        self.downsample = _projection_v2(channels, stride, in_channels) if downsample else None
 
     def hybrid_forward(self, F, x):
         shortcut = x
@@ -149,8 +153,7 @@ class BottleneckV2(HybridBlock):
         self.conv2 = _conv3x3(inner, stride, inner)
         self.bn3 = nn.BatchNorm()
         self.conv3 = nn.Conv2D(channels, kernel_size=1, strides=1, use_bias=False)
-        self.downsample = (nn.Conv2D(channels, 1, stride, use_bias=False, in_channels=in_channels)
-                           if downsample else None)
+        self.downsample = _projection_v2(channels, stride, in_channels) if downsample else None
 
     def hybrid_forward(self, F, x):
         shortcut = x
