@@ -183,8 +183,9 @@ def gather(items, axis: int, device, consumers=None) -> torch.Tensor:
     Results of earlier groups are rows of those groups' buffers. The rows taken from each buffer
     are a slice when consecutive, else one ``index_select``; several buffers' rows are
     concatenated (and put back in item order with one more ``index_select`` when the items
-    alternate between buffers). Constants of a group become one tensor. ``consumers`` (the calls reading ``items``, in order) pick the copy of a
-    result that was laid out for them (see :func:`_set_outputs`).
+    alternate between buffers). Constants of a group become one tensor. ``consumers`` (the
+    calls reading ``items``, in order) pick the copy of a result that was laid out for them (see
+    :func:`_set_outputs_by_consumer`).
     """
     first = items[0]
     if first.__class__ in _LAZY and first._const is not None and all(

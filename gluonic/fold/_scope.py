@@ -27,7 +27,6 @@ from ._lazy import LAZY_CLASSES, LazyArray, LazyNpArray, new_constant, new_lazy
 
 _GLUONIC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _recording, _training = _state.recording.get, _state.training.get
-_np_mode = is_np_array
 
 _INTERNAL: dict = {}
 
@@ -84,8 +83,7 @@ class Scope:
         depth = 0
         first = None
         for x in inputs:
-            cls = x.__class__
-            if cls in LAZY_CLASSES:
+            if x.__class__ in LAZY_CLASSES:
                 ids.append(x._cid)
                 metas.append(x._meta)
                 node = x._node
@@ -159,15 +157,12 @@ class Scope:
         if hit is not None:
             self.stats.reused += 1
             return _block_result(hit.outs, hit.out_fmt)
-        cache = block.__dict__.get("_fold_signatures")  # block_signature's cache, read here first (hot path)
-        sig = cache.get((fmt_key, metas)) if cache is not None else None
-        if sig is None:
-            sig = _execute.block_signature(block, fmt_key, fmt, metas)
-            if sig is None:  # the block cannot be traced: run it now, unbatched
-                return self.run_now(block, args)
+        sig = _execute.block_signature(block, fmt_key, fmt, metas)
+        if sig is None:  # the block cannot be traced: run it now, unbatched
+            return self.run_now(block, args)
         out_meta, out_fmt, template, n = sig
         key = self._unbatchable_key() if template is None else (template, modes, ctx._torch_device)
-        cls = LazyNpArray if _np_mode() else LazyArray  # blocks give NumPy arrays in NumPy mode
+        cls = LazyNpArray if is_np_array() else LazyArray  # blocks give NumPy arrays in NumPy mode
         call = Call("block", block, None, flat, fmt, key, modes, n, 0, ctx, cls, producers, depth)
         call.out_fmt = out_fmt
         outs = self._add(call, out_meta, producers)
