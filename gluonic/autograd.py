@@ -208,7 +208,7 @@ def _heads_and_grads(heads, head_grads):
                 "arrays without attach_grad()"
             )
         tensors.append(t)
-        grads.append(torch.ones_like(t) if g is None else g._tensor.to(t.dtype))
+        grads.append(torch.ones_like(t) if g is None else g._tensor.to(t.device, t.dtype))  # a head grad may sit elsewhere
     return tensors, grads
 
 

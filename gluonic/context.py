@@ -4,6 +4,11 @@ A :class:`Context` names where arrays live. ``cpu(i)`` for any ``i`` runs on tor
 CPU device (several CPU contexts exist so data-parallel code can be tested without
 GPUs); ``gpu(i)`` is ``cuda:i``.
 
+float32 on a GPU means float32: PyTorch lets cuDNN run float32 convolutions in
+TensorFloat-32 (a 10-bit mantissa, errors around 1e-3), which would make a model's GPU
+outputs differ from its CPU and MXNet outputs. gluonic turns that off when imported;
+``GLUONIC_ALLOW_TF32=1`` keeps TF32 (for convolutions and matrix products) for speed.
+
 Example
 -------
 >>> import gluonic as mx
@@ -14,6 +19,7 @@ cpu(0)
 from __future__ import annotations
 
 import contextvars
+import os
 import re
 
 import torch
@@ -21,6 +27,15 @@ import torch
 from .base import GluonicValueError
 
 __all__ = ["Context", "cpu", "gpu", "cpu_pinned", "num_gpus", "current_context", "gpu_memory_info"]
+
+
+def _set_float32_precision() -> None:
+    allow = os.environ.get("GLUONIC_ALLOW_TF32", "0") not in ("0", "")
+    torch.backends.cudnn.allow_tf32 = allow
+    torch.backends.cuda.matmul.allow_tf32 = allow
+
+
+_set_float32_precision()
 
 _DEVICE_TYPES = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
 _DEVICE_TYPE_IDS = {name: code for code, name in _DEVICE_TYPES.items()}

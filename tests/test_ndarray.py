@@ -3,6 +3,7 @@ import pickle
 
 import numpy as np
 import pytest
+import torch
 
 import gluonic as mx
 from gluonic.base import GluonicIndexError, GluonicTypeError, GluonicValueError, MXNetError
@@ -249,3 +250,21 @@ def test_operators_return_new_arrays_but_reshape_method_is_a_view():
 
 def test_scalar_source_gives_0d_array_like_mxnet():
     assert mx.nd.array(1).shape == () and mx.nd.array(np.float32(2)).shape == ()
+
+
+def test_index_arrays_are_bounds_checked_before_a_gpu_gather():
+    """On a GPU an out-of-range index is a device-side assert, so it is checked on the host first."""
+    from gluonic.ndarray._index import _check_index_arrays
+
+    ok = [(torch.tensor([0, 2, -3]),), (slice(None), torch.tensor([3, -4])), (Ellipsis, torch.tensor([1])),
+          (None, torch.tensor([2]), 0), (torch.ones(3, dtype=torch.bool), torch.tensor([3]))]
+    for idx in ok:
+        _check_index_arrays((3, 4), idx)
+    bad = [((torch.tensor([0, 3]),), "index 3 is out of bounds for axis 0 with size 3"),
+           ((slice(None), torch.tensor([4])), "axis 1 with size 4"),
+           ((Ellipsis, torch.tensor([-5])), "index -5 .* axis 1"),
+           ((None, 1, torch.tensor([9])), "axis 1"),
+           ((torch.ones(3, dtype=torch.bool), torch.tensor([4])), "axis 1")]
+    for idx, match in bad:
+        with pytest.raises(IndexError, match=match):
+            _check_index_arrays((3, 4), idx)

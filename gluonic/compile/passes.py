@@ -152,7 +152,10 @@ class _Unit:
                 x.numel() <= _MATMUL_MAX or not self.packed):
             return self._matmul(x, other)
         if self.packed and (x.is_contiguous() or x.is_contiguous(memory_format=torch.channels_last)):
-            return self._packed(x, other)
+            try:
+                return self._packed(x, other)
+            except RuntimeError:  # oneDNN refused the packed layout on this CPU ("could not create a memory")
+                self.wp, self.packed = None, False
         return self._plain(x, other)
 
     def _matmul(self, x, other):

@@ -194,7 +194,7 @@ class ContrastJitterAug(Augmenter):
 
     def __call__(self, src):
         alpha = 1.0 + random.uniform(-self.contrast, self.contrast)
-        gray = src * self.coef
+        gray = src * self.coef.as_in_context(src.context)
         gray = (3.0 * (1.0 - alpha) / gray.size) * nd.sum(gray)
         src *= alpha
         src += gray
@@ -211,7 +211,7 @@ class SaturationJitterAug(Augmenter):
 
     def __call__(self, src):
         alpha = 1.0 + random.uniform(-self.saturation, self.saturation)
-        gray = src * self.coef
+        gray = src * self.coef.as_in_context(src.context)
         gray = nd.sum(gray, axis=2, keepdims=True)
         gray *= 1.0 - alpha
         src *= alpha
@@ -233,7 +233,7 @@ class HueJitterAug(Augmenter):
         u, w = np.cos(alpha * np.pi), np.sin(alpha * np.pi)
         bt = np.array([[1.0, 0.0, 0.0], [0.0, u, -w], [0.0, w, u]])
         t = np.dot(np.dot(self.ityiq, bt), self.tyiq).T
-        return nd.dot(src, nd.array(t))
+        return nd.dot(src, nd.array(t, ctx=src.context))
 
 
 class ColorJitterAug(RandomOrderAug):
@@ -262,7 +262,7 @@ class LightingAug(Augmenter):
     def __call__(self, src):
         alpha = np.random.normal(0, self.alphastd, size=(3,))
         rgb = np.dot(self.eigvec * alpha, self.eigval)
-        src += nd.array(rgb)
+        src += nd.array(rgb, ctx=src.context)
         return src
 
 
@@ -288,7 +288,7 @@ class RandomGrayAug(Augmenter):
 
     def __call__(self, src):
         if random.random() < self.p:
-            src = nd.dot(src, self.mat)
+            src = nd.dot(src, self.mat.as_in_context(src.context))
         return src
 
 

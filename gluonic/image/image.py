@@ -250,11 +250,14 @@ def center_crop(src: NDArray, size, interp: int = 2) -> tuple[NDArray, tuple]:
 
 
 def color_normalize(src: NDArray, mean, std=None) -> NDArray:
-    """``(src - mean) / std``, in place on ``src`` as in MXNet (MXNet: ``mx.image.color_normalize``)."""
+    """``(src - mean) / std``, in place on ``src`` as in MXNet (MXNet: ``mx.image.color_normalize``).
+
+    NDArray ``mean``/``std`` are used on ``src``'s context (an augmenter built under one
+    default context still works on images decoded to the CPU)."""
     if mean is not None:
-        src -= mean
+        src -= mean.as_in_context(src.context) if isinstance(mean, NDArray) else mean
     if std is not None:
-        src /= std
+        src /= std.as_in_context(src.context) if isinstance(std, NDArray) else std
     return src
 
 

@@ -45,9 +45,17 @@ def _backend() -> str:
     forced = os.environ.get("GLUONIC_DIST_BACKEND")
     if forced:
         return forced
-    if torch.cuda.is_available() and dist.is_nccl_available():
+    if torch.cuda.is_available() and dist.is_nccl_available() and _local_workers() <= torch.cuda.device_count():
         return "cpu:gloo,cuda:nccl"  # each collective goes to the backend of its tensors' device
+    # Without GPUs, or with more workers on this machine than GPUs (NCCL refuses two workers on one GPU):
+    # gloo, which also reduces GPU arrays (through host memory).
     return "gloo"
+
+
+def _local_workers() -> int:
+    """How many workers run on this machine: torchrun's (and gluonic-launch's) LOCAL_WORLD_SIZE, else
+    WORLD_SIZE, so that every worker makes the same choice."""
+    return int(os.environ.get("LOCAL_WORLD_SIZE") or os.environ.get("WORLD_SIZE") or "1")
 
 
 def _init_process_group() -> None:

@@ -27,7 +27,7 @@ Settings of gluonic itself:
   failing with :class:`~gluonic.kvstore.KVStoreError` (default 300);
 - ``GLUONIC_KVSTORE_BUCKET_MB``: size of the buckets gradients are reduced in (default 25);
 - ``GLUONIC_DIST_BACKEND``: force ``gloo`` or ``nccl`` (default: gloo for CPU arrays, NCCL
-  for GPU arrays when CUDA is available).
+  for GPU arrays when CUDA is available and each local worker has its own GPU).
 
 >>> env = {"DMLC_NUM_WORKER": "2", "DMLC_TASK_ID": "1", "DMLC_PS_ROOT_URI": "10.0.0.1",
 ...        "DMLC_PS_ROOT_PORT": "9000", "DMLC_ROLE": "worker"}

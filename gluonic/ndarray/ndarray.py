@@ -22,6 +22,7 @@ from ..base import GluonicIndexError, GluonicTypeError, GluonicValueError, numer
 from ..context import Context, as_context
 from ..ops import registry as _registry
 from ..util import _np_array, _np_shape
+from ._index import read_index, write_index
 from ._invoke import context_of, op_error, run_impl
 
 __all__ = ["NDArray", "array", "from_torch", "waitall", "invoke"]
@@ -384,7 +385,7 @@ class NDArray:
             key = Ellipsis
         idx = _torch_index(key, t.device)
         try:
-            _write_index(t, idx, v)
+            write_index(t, idx, v)
         except (IndexError, RuntimeError) as e:
             raise GluonicIndexError(
                 f"NDArray.__setitem__: cannot assign to index {key!r} of an array of shape {self.shape}: {e}. "
@@ -395,7 +396,7 @@ class NDArray:
         t = self._tensor
         idx = _torch_index(key, t.device)
         try:
-            r = t[idx]
+            r = read_index(t, idx)
         except (IndexError, RuntimeError) as e:
             raise GluonicIndexError(
                 f"NDArray.__getitem__: index {key!r} is invalid for an array of shape {self.shape}: {e}. "
@@ -585,15 +586,6 @@ def _is_plain_shape(shape) -> bool:
             return False
         minus_one += d == -1
     return minus_one <= 1
-
-
-def _write_index(t: torch.Tensor, idx, v) -> None:
-    """``t[idx] = v`` in place: recorded by autograd inside ``record()`` unless ``t`` is a leaf variable."""
-    if recording.get() and not (t.is_leaf and t.requires_grad):
-        t[idx] = v
-    else:
-        with torch.no_grad():
-            t[idx] = v
 
 
 def _rebuild(state, cls=None) -> NDArray:

@@ -22,7 +22,8 @@ import torch
 from .. import _dtype
 from .._state import recording
 from ..base import GluonicIndexError, GluonicValueError
-from ..ndarray.ndarray import NDArray, _torch_index, _wrap_as, _write_index
+from ..ndarray._index import read_index, write_index
+from ..ndarray.ndarray import NDArray, _torch_index, _wrap_as
 
 _MODULES: dict = {}
 
@@ -151,7 +152,7 @@ class ndarray(NDArray):  # noqa: N801 - NumPy's (and MXNet's) class name
         key, flips = _positive_steps(_np_key(key), t.shape)
         idx = _torch_index(key, t.device)
         try:
-            r = t[idx]
+            r = read_index(t, idx)
         except (IndexError, RuntimeError) as e:
             raise GluonicIndexError(f"index {key!r} is invalid for an array of shape {self.shape}: {e}") from None
         if flips:
@@ -172,8 +173,8 @@ class ndarray(NDArray):  # noqa: N801 - NumPy's (and MXNet's) class name
         idx = _torch_index(key, t.device)
         try:
             if flips:  # x[::-1] = v: write v flipped into the ascending view
-                v = torch.as_tensor(v, dtype=t.dtype, device=t.device).expand_as(t[idx]).flip(flips)
-            _write_index(t, idx, v)
+                v = torch.as_tensor(v, dtype=t.dtype, device=t.device).expand_as(read_index(t, idx)).flip(flips)
+            write_index(t, idx, v)
         except (IndexError, RuntimeError) as e:
             raise GluonicIndexError(f"cannot assign to index {key!r} of an array of shape {self.shape}: {e}. "
                                     f"Received: value of shape {getattr(value, 'shape', ())}") from None

@@ -127,6 +127,21 @@ def embedding(data, weight, *, a: EmbeddingAttrs):
 
 # --------------------------------------------------------------------------- dot / batch_dot
 
+def products_any_dtype(fn, *ts: torch.Tensor) -> torch.Tensor:
+    """The product ``fn`` (matmul, tensordot, mul) on the inputs promoted to one dtype, for every dtype:
+    bool computes in int64 (then ``!= 0``), integers on CUDA in float64 (CUDA has no integer GEMM;
+    exact while the sums stay below 2**53)."""
+    dt = ts[0].dtype
+    for t in ts[1:]:
+        dt = torch.promote_types(dt, t.dtype)
+    ts = [t.to(dt) for t in ts]
+    if dt == torch.bool:
+        return products_any_dtype(fn, *[t.to(torch.int64) for t in ts]) != 0
+    if not dt.is_floating_point and ts[0].device.type == "cuda":
+        return fn(*[t.double() for t in ts]).round().to(dt)
+    return fn(*ts).to(dt)
+
+
 class DotAttrs(Attrs):
     transpose_a: bool = False
     transpose_b: bool = False
@@ -164,10 +179,11 @@ def dot(lhs, rhs, *, a: DotAttrs):
     if lhs.shape[la] != rhs.shape[ra]:
         raise _dot_mismatch("dot", lhs, rhs, a, la, ra)
     if lhs.ndim == 1 and rhs.ndim == 1:
-        return torch.dot(lhs, rhs).reshape(1)
+        return products_any_dtype(torch.dot, lhs, rhs).reshape(1)
     if lhs.ndim <= 2 and rhs.ndim <= 2:
-        return torch.matmul(lhs.t() if la == 0 and lhs.ndim == 2 else lhs, rhs.t() if ra == -1 else rhs)
-    return torch.tensordot(lhs, rhs, dims=([la], [ra]))
+        x, y = lhs.t() if la == 0 and lhs.ndim == 2 else lhs, rhs.t() if ra == -1 else rhs
+        return torch.matmul(x, y) if x.dtype.is_floating_point else products_any_dtype(torch.matmul, x, y)
+    return products_any_dtype(lambda x, y: torch.tensordot(x, y, dims=([la], [ra])), lhs, rhs)
 
 
 @register("batch_dot", attrs=DotAttrs, batch=BatchRule(axis=0))
@@ -191,7 +207,7 @@ def batch_dot(lhs, rhs, *, a: DotAttrs):
     y = rhs.transpose(-1, -2) if a.transpose_b else rhs
     if x.shape[-1] != y.shape[-2]:
         raise _dot_mismatch("batch_dot", lhs, rhs, a, -2 if a.transpose_a else -1, -1 if a.transpose_b else -2)
-    return torch.matmul(x, y)
+    return torch.matmul(x, y) if x.dtype.is_floating_point else products_any_dtype(torch.matmul, x, y)
 
 
 # --------------------------------------------------------------------------- linalg gemm / gemm2

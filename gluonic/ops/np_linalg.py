@@ -15,24 +15,8 @@ import torch
 
 from ..base import GluonicValueError
 from .attrs import Attrs, Shape
+from .dense import products_any_dtype as _products
 from .registry import register
-
-
-def _promote(*ts: torch.Tensor) -> tuple[torch.dtype, list[torch.Tensor]]:
-    dt = ts[0].dtype
-    for t in ts[1:]:
-        dt = torch.promote_types(dt, t.dtype)
-    return dt, [t.to(dt) for t in ts]
-
-
-def _products(fn, *ts: torch.Tensor) -> torch.Tensor:
-    """``fn`` on the promoted inputs; bool computes in int64, integers on CUDA in float64 (no int GEMM there)."""
-    dt, ts = _promote(*ts)
-    if dt == torch.bool:
-        return fn(*[t.to(torch.int64) for t in ts]) != 0
-    if not dt.is_floating_point and ts[0].device.type == "cuda":
-        return fn(*[t.double() for t in ts]).round().to(dt)
-    return fn(*ts).to(dt)
 
 
 def _mismatch(op: str, fn: str, a: torch.Tensor, b: torch.Tensor, what: str) -> GluonicValueError:
@@ -214,7 +198,8 @@ def npi_cross(x, y, *, a: CrossAttrs):
                                 f"axisa={a.axisa}, axisb={a.axisb}") from None
     if x.shape[-1] not in (2, 3) or y.shape[-1] not in (2, 3):
         raise _mismatch(op, "np.cross", x, y, "are incompatible: the vector dimension must be 2 or 3")
-    _, (x, y) = _promote(x, y)
+    dt = torch.promote_types(x.dtype, y.dtype)
+    x, y = x.to(dt), y.to(dt)
     if x.shape[-1] == 2 and y.shape[-1] == 2:
         return x[..., 0] * y[..., 1] - x[..., 1] * y[..., 0]
     if x.shape[-1] == 2:

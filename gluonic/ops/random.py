@@ -601,6 +601,11 @@ def sample_multinomial(data, *, a: MultinomialAttrs):
         index = torch.zeros((rows.shape[0], count), dtype=torch.int64, device=data.device)
     else:
         probs = rows if rows.dtype in (torch.float32, torch.float64) else rows.float()
+        # Checked here, not left to torch: on a GPU a bad row is a device-side assert, not an error.
+        if not probs.is_meta and not bool((torch.isfinite(probs) & (probs >= 0)).all() and (probs.sum(1) > 0).all()):
+            raise GluonicValueError(
+                "Operator _sample_multinomial: every row of data must hold finite, non-negative probabilities "
+                f"with a positive sum. Received: data of shape {tuple(data.shape)} with min {probs.min().item():g}")
         index = torch.multinomial(probs, count, replacement=True, generator=generator(data.device))
     samples = index.reshape(out_shape).to(_dtype.to_torch(a.dtype))
     if not a.get_prob:

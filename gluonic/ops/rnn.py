@@ -152,16 +152,20 @@ def _unpack(params: torch.Tensor, a: RNNAttrs, input_size: int) -> list[list[tor
 
 
 def _run_fused(mode, x, hx, cx, flat, num_layers, bidirectional, proj):
-    """torch's fused kernel over ``num_layers`` layers; returns (out, h_n, c_n or None)."""
-    if mode == "lstm" and proj:
-        with warnings.catch_warnings():  # "LSTM with projections is not supported with oneDNN": harmless
-            warnings.simplefilter("ignore", UserWarning)
-            return torch._VF.lstm(x, (hx, cx), flat, True, num_layers, 0.0, False, bidirectional, False)
+    """torch's fused kernel over ``num_layers`` layers; returns (out, h_n, c_n or None).
+
+    The kernel's ``train`` flag is set whenever a gradient will flow: cuDNN keeps what its
+    backward needs only in training mode (dropout between layers is applied by the caller).
+    """
+    train = torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in (x, hx, cx, *flat))
     if mode == "lstm":
-        out, h, c = torch._VF.lstm(x, (hx, cx), flat, True, num_layers, 0.0, False, bidirectional, False)
+        with warnings.catch_warnings():  # "LSTM with projections is not supported with oneDNN": harmless
+            if proj:
+                warnings.simplefilter("ignore", UserWarning)
+            out, h, c = torch._VF.lstm(x, (hx, cx), flat, True, num_layers, 0.0, train, bidirectional, False)
         return out, h, c
     fn = torch._VF.gru if mode == "gru" else torch._VF.rnn_tanh if mode == "rnn_tanh" else torch._VF.rnn_relu
-    out, h = fn(x, hx, flat, True, num_layers, 0.0, False, bidirectional, False)
+    out, h = fn(x, hx, flat, True, num_layers, 0.0, train, bidirectional, False)
     return out, h, None
 
 

@@ -326,6 +326,19 @@ def test_onednn_disabled_uses_plain_conv(monkeypatch):
     _close(fast, slow)
 
 
+def test_a_packed_kernel_that_onednn_refuses_falls_back_to_the_plain_one(monkeypatch):
+    """Seen on a Sapphire Rapids CPU: oneDNN's packed convolution raised "could not create a memory"."""
+    from gluonic.compile import passes
+
+    def refuse(self, x, other):
+        raise RuntimeError("could not create a memory")
+
+    monkeypatch.setattr(passes._Unit, "_packed", refuse)
+    net = _resnet()
+    fast, slow, _ = _both(net, _x(2, 3, 12, 12), monkeypatch=monkeypatch)
+    _close(fast, slow)
+
+
 def test_inductor_backend_keeps_the_plain_graph():
     net = _conv_bn_relu()
     net.hybridize(backend="eager")
