@@ -26,6 +26,7 @@ Example
 """
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -56,6 +57,15 @@ _DEVICE_STRIDE = 0x9E3779B97F4A7C15  # spreads the per-device seeds of one seed_
 _lock = threading.Lock()
 _generators: dict[tuple[str, int], torch.Generator] = {}
 _global_seed = 0
+
+
+def _forget_gpu_generators() -> None:
+    """In a forked child (a DataLoader worker): the parent's CUDA is unusable there, so are its generators."""
+    for key in [k for k in _generators if k[0] == "gpu"]:
+        del _generators[key]
+
+
+os.register_at_fork(after_in_child=_forget_gpu_generators)
 
 
 def _key(ctx: Context) -> tuple[str, int]:

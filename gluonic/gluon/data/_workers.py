@@ -20,10 +20,12 @@ Failure handling, the point of this module:
 - a worker whose parent died exits by itself (it polls ``getppid`` while idle; a pending
   send fails because forked siblings close their copies of the main process's sockets).
 
-Start method: ``fork`` on Linux when CUDA is not initialized in the main process (no
-pickling of the dataset; fast), else ``spawn`` (the dataset and batchify function must then
-pickle, and the main module must be import-safe). ``GLUONIC_DATALOADER_START_METHOD``
-overrides it.
+Start method: ``fork`` on Linux, as MXNet and PyTorch do (no pickling of the dataset or
+the batchify function, fast), also when the main process uses CUDA: workers only load
+and batchify on the CPU, and one that touches CUDA gets torch's clear "Cannot re-initialize
+CUDA in forked subprocess" error. Elsewhere ``spawn`` (the dataset and batchify function
+must then pickle, and the main module must be import-safe).
+``GLUONIC_DATALOADER_START_METHOD`` overrides it.
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from ...context import _default_context, cpu
 from ._errors import DataLoaderTimeoutError, DataLoaderWorkerError, pack_exception, worker_died
 from ._shm import Arena, map_arena, pack, recv_msg, send_msg, set_arena
 
@@ -60,9 +63,7 @@ def start_method() -> str:
     method = os.environ.get("GLUONIC_DATALOADER_START_METHOD")
     if method:
         return method
-    if sys.platform.startswith("linux") and not torch.cuda.is_initialized():
-        return "fork"
-    return "spawn"
+    return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
 def _seed_worker(seed: int) -> None:
@@ -83,6 +84,7 @@ def _worker_loop(worker_id: int, sock: socket.socket, dataset, batchify_fn: Call
     _live_socks.clear()
     sock.settimeout(None)
     torch.set_num_threads(1)
+    _default_context.set(cpu())  # the parent's default may be a GPU, which a forked child cannot use
     _seed_worker(seed)
     while True:
         if not multiprocessing.connection.wait([sock], _IDLE_POLL_S):

@@ -92,7 +92,8 @@ class _SameProcessIter(_LoaderIter):
         batch = next(self._indices, None)
         if batch is None:
             self._exhausted()
-        ret = self._batchify_fn([self._dataset[i] for i in batch])
+        with cpu():  # batches are made on the CPU in every mode (worker threads and processes too)
+            ret = self._batchify_fn([self._dataset[i] for i in batch])
         return _pin(ret, self._pin_ctx) if self._pin_ctx is not None else ret
 
 

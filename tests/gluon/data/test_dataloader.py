@@ -127,6 +127,19 @@ def test_large_batch_through_shared_memory():
 
 
 @pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
+def test_batches_are_made_on_the_cpu_whatever_the_default_context(mode):
+    """Inside ``with mx.gpu():`` a batchify_fn's arrays must not land on the GPU (a forked worker cannot
+    use it); cpu(1) stands in for the GPU here."""
+    def batchify(samples):
+        return mx.nd.array(np.stack(samples))
+
+    dl = DataLoader(SimpleDataset(np.ones((4, 2), dtype=np.float32)), 2, batchify_fn=batchify, **mode)
+    with mx.cpu(1):
+        contexts = [b.context for b in dl]
+    assert contexts == [mx.cpu(0)] * 2
+
+
+@pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
 def test_pin_memory_context(mode):
     dl = DataLoader(ArrayDataset(np.ones((4, 2), dtype=np.float32), np.arange(4)), 2, pin_memory=True,
                     pin_device_id=1, **mode)
