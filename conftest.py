@@ -1,6 +1,14 @@
-"""pytest configuration: doctest namespace, seeds printed on failure, GPU skip marker."""
+"""pytest configuration: doctest namespace, seeds printed on failure, GPU skip marker.
+
+``GLUONIC_TEST_CTX=gpu(0)`` runs every test with that default context, so arrays made
+without ``ctx=`` (most tests' arrays) live on the GPU. A test after which the GPU reports
+an error (a device-side assert poisons the process's CUDA context) ends its worker
+process with that error printed, so each such failure is charged to the test that caused
+it (run with ``pytest -n N``: xdist starts a fresh worker).
+"""
 import os
 import random
+import sys
 
 import numpy as np
 import pytest
@@ -36,6 +44,26 @@ def _restore_np_mode():
     yield
     util.set_np_shape(shape)
     util._np_array.set(array)
+
+
+_TEST_CTX = os.environ.get("GLUONIC_TEST_CTX")
+
+
+@pytest.fixture(autouse=True)
+def _default_context(request):
+    if not _TEST_CTX:
+        yield
+        return
+    from gluonic.context import as_context
+
+    with as_context(_TEST_CTX):
+        yield
+    if torch.cuda.is_initialized():
+        try:
+            torch.cuda.synchronize()
+        except Exception as e:  # noqa: BLE001 (any CUDA error ends the process)
+            print(f"\nCUDA error after {request.node.nodeid}: {e}", file=sys.stderr, flush=True)
+            os._exit(70)
 
 
 @pytest.fixture(autouse=True)

@@ -56,7 +56,7 @@ from .util import use_np  # noqa: E402
 
 
 def default_context() -> Context:
-    """The context tests run on (``MXNET_TEST_DEFAULT_CTX`` or the current default)."""
+    """The context tests run on: the current default context (see ``set_default_context``)."""
     return current_context()
 
 

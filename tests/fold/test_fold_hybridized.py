@@ -85,7 +85,7 @@ def test_a_graph_that_depends_on_the_batch_size_is_not_reused():
     want = np.concatenate([net(x).asnumpy() for x in xs])
     with fold.batching() as scope:
         got = np.concatenate([y.asnumpy() for y in [net(x) for x in xs]])
-    np.testing.assert_allclose(got, want, rtol=1e-6)
+    np.testing.assert_allclose(got, want, rtol=1e-5)  # a batched product may round differently (AVX-512)
     assert scope.stats.groups == 1
     assert list(net._fold_graphs.values()) == [None]  # the block is called (and compiles per size) instead
 

@@ -1,7 +1,7 @@
 """One worker of the distributed tests: :func:`run` (forked by the tests), or
 ``python _worker.py MODE OUT_DIR`` with RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT set.
 
-Modes: ``main`` (kvstore API + Trainer runs + in-process resume), ``fault`` (train, rank 0
+Modes: ``main`` (kvstore API + Trainer runs + in-process resume), ``gpu`` (GPU arrays), ``fault`` (train, rank 0
 checkpoints, rank 1 dies), ``hang`` (rank 1 stops responding), ``resume`` (a new job that
 continues from the ``fault`` job's checkpoint), ``alone`` (the other worker never
 comes to the rendezvous). Results go to ``OUT_DIR/<mode>-rank<r>.npz``.
@@ -152,6 +152,24 @@ def checkpointed_run(kv, stop_after=None, resume=False):
     return {name[len(net.prefix):]: p.data().asnumpy() for name, p in net.collect_params().items()}
 
 
+def gpu_arrays(res: dict) -> None:
+    """The kvstore with arrays on gpu(0) (the CPU under GLUONIC_GPU_STANDIN=cpu): values stay there."""
+    ctx = mx.cpu() if os.environ.get("GLUONIC_GPU_STANDIN") == "cpu" else mx.gpu(0)
+    kv = mx.kv.create("dist_sync")
+    r = kv.rank
+    kv.init(3, mx.nd.ones((2, 3), ctx=ctx) * (r + 1))
+    out = mx.nd.zeros((2, 3), ctx=ctx)
+    kv.push(3, mx.nd.ones((2, 3), ctx=ctx) * (r + 1))
+    kv.pull(3, out=out)
+    res["push_pull"], res["context"] = out.asnumpy(), str(out.context)
+    kv.init([10, 11], [mx.nd.zeros((4,), ctx=ctx), mx.nd.zeros((5,), ctx=ctx)])
+    vals = [mx.nd.arange(4, ctx=ctx) * (r + 1), mx.nd.arange(5, ctx=ctx) * (r + 1)]
+    kv.pushpull([10, 11], vals)
+    res["pushpull"] = np.concatenate([v.asnumpy() for v in vals])
+    res["backend"] = str(torch.distributed.get_backend())
+    kv.barrier()
+
+
 def run(mode: str, out: str, rank: int, world: int, port: int, timeout_s: float) -> None:
     """The entry point of a forked worker: set the launcher's variables, run ``mode``, exit."""
     os.environ.update(RANK=str(rank), WORLD_SIZE=str(world), LOCAL_RANK=str(rank), MASTER_ADDR="127.0.0.1",
@@ -200,6 +218,8 @@ def _main() -> None:
         except mx.kv.KVStoreError as e:
             res["error"] = str(e)
         res["seconds"] = time.time() - t0
+    elif MODE == "gpu":
+        gpu_arrays(res)
     elif MODE == "resume":
         kv = mx.kv.create("dist_sync")
         for name, v in checkpointed_run(kv, resume=True).items():

@@ -468,5 +468,6 @@ def test_mxnet_symbol_json_loads_and_runs(op, attrs, ref):
     _, out_shapes, _ = sym.infer_shape_partial(**({"x": _X.shape} if has_input else {}))
     assert tuple(out_shapes[0]) == want.shape
     (got,) = compile_symbol(sym, sym.list_inputs())(*([torch.from_numpy(_X.copy())] if has_input else []))
-    assert got.numpy().dtype == want.dtype
-    onp.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
+    got = got.cpu().numpy()
+    assert got.dtype == want.dtype
+    onp.testing.assert_allclose(got, want, rtol=1e-6)

@@ -137,6 +137,7 @@ def _check_symbolic(op_name, inputs, attrs, eager_results, train_mode, rtol, ato
     with mx.autograd.train_mode() if train_mode else mx.autograd.predict_mode():
         outs = graph(*[by_name[n] for n in order])
     for i, (got, want) in enumerate(zip(outs, eager_results)):
+        got = got.cpu()
         got = got.float().numpy() if got.dtype == torch.bfloat16 else got.numpy()
         np.testing.assert_allclose(got.astype(np.float64), want.astype(np.float64), rtol=rtol, atol=atol,
                                    err_msg=f"{op_name} output {i}: compiled graph vs eager")

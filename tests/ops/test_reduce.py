@@ -132,7 +132,7 @@ def test_reduce_bfloat16(op):
     x = mx.nd.array(X, dtype="bfloat16")
     out = getattr(mx.nd, op)(x, axis=1)
     assert out._tensor.dtype == torch.bfloat16
-    np.testing.assert_allclose(out._tensor.float().numpy(), reference(op, 1)(X), rtol=2e-2, atol=1e-2)
+    np.testing.assert_allclose(out._tensor.float().cpu().numpy(), reference(op, 1)(X), rtol=2e-2, atol=1e-2)
 
 
 # --------------------------------------------------------------------------- zero size
