@@ -57,16 +57,16 @@ def resnet18(mx):
 WORKLOADS = {"MLP": (mlp, [1, 128]), "LeNet": (lenet, [64]), "ResNet-18": (resnet18, [32])}
 
 
-def make(mx, name, batch, hybridize=False, backend=None, train=True):
-    """A zero-argument function running one train step (or one inference) of ``name``."""
+def make(mx, name, batch, hybridize=False, backend=None, train=True, ctx=None):
+    """A zero-argument function running one train step (or one inference) of ``name`` (on ``ctx``)."""
     build, _ = WORKLOADS[name]
     net, shape = build(mx)
-    net.initialize(mx.init.Xavier())
+    net.initialize(mx.init.Xavier(), ctx=ctx)
     if hybridize:
         net.hybridize(**({"backend": backend} if backend else {}))
     rng = np.random.RandomState(0)
-    x = mx.nd.array(rng.rand(batch, *shape).astype("float32"))
-    y = mx.nd.array(rng.randint(0, 10, size=batch).astype("float32"))
+    x = mx.nd.array(rng.rand(batch, *shape).astype("float32"), ctx=ctx)
+    y = mx.nd.array(rng.randint(0, 10, size=batch).astype("float32"), ctx=ctx)
     loss_fn = mx.gluon.loss.SoftmaxCrossEntropyLoss()
     trainer = mx.gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.01, "momentum": 0.9})
 

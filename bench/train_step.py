@@ -1,11 +1,12 @@
 """Train-step time: gluonic imperative (and hybridized) vs PyTorch eager (vs real MXNet 1.9.1).
 
 Usage:
-    python bench/train_step.py [--mxnet-python PATH]
+    python bench/train_step.py [--mxnet-python PATH] [--gpu]
 
 Workloads (bench/_hybrid_workloads.py, written once against MXNet's Gluon API): an MLP
 784-512-512-10 at batch 128 and a LeNet-style CNN at batch 64, SGD with momentum and
 softmax cross-entropy. Prints ms per step (best of rounds) and the ratio to PyTorch.
+``--gpu`` runs gluonic and PyTorch on the first GPU (each step ends with a synchronization).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import textwrap
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _torch_step(name: str):
+def _torch_step(name: str, device: str = "cpu"):
     import torch
     from torch import nn
 
@@ -30,9 +31,10 @@ def _torch_step(name: str):
         net = nn.Sequential(nn.Conv2d(1, 20, 5), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Conv2d(20, 50, 5), nn.ReLU(),
                             nn.MaxPool2d(2, 2), nn.Flatten(), nn.Linear(800, 500), nn.ReLU(), nn.Linear(500, 10))
         shape = (64, 1, 28, 28)
+    net = net.to(device)
     opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
-    x = torch.rand(*shape)
-    y = torch.randint(0, 10, (shape[0],))
+    x = torch.rand(*shape, device=device)
+    y = torch.randint(0, 10, (shape[0],), device=device)
     loss_fn = nn.CrossEntropyLoss()
 
     def step():
@@ -40,6 +42,8 @@ def _torch_step(name: str):
         loss = loss_fn(net(x), y)
         loss.backward()
         opt.step()
+        if device != "cpu":
+            torch.cuda.synchronize()
 
     return step
 
@@ -65,6 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mxnet-python", help="a Python interpreter with mxnet 1.9.1 installed")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    parser.add_argument("--gpu", action="store_true", help="run gluonic and PyTorch on gpu(0) / cuda:0")
     args = parser.parse_args()
 
     import torch
@@ -88,12 +93,13 @@ def main() -> None:
     head = ["workload", "gluonic", "gluonic hybrid", "torch eager", "gluonic/torch"]
     if mxnet:
         head += ["mxnet", "mxnet hybrid"]
-    print("ms per train step (best of 5 calibrated rounds)")
+    ctx, device = (mx.gpu(0), "cuda") if args.gpu else (None, "cpu")
+    print(f"ms per train step (best of 5 calibrated rounds){' on ' + torch.cuda.get_device_name() if args.gpu else ''}")
     print(" | ".join(f"{h:>24}" if i == 0 else f"{h:>14}" for i, h in enumerate(head)))
     for label, (name, batch) in WORKLOADS.items():
-        ours = best_ms(make(mx, name, batch))
-        hybrid = best_ms(make(mx, name, batch, hybridize=True))
-        theirs = best_ms(_torch_step(name))
+        ours = best_ms(make(mx, name, batch, ctx=ctx))
+        hybrid = best_ms(make(mx, name, batch, hybridize=True, ctx=ctx))
+        theirs = best_ms(_torch_step(name, device))
         cells = [ours, hybrid, theirs, ours / theirs]
         if mxnet:
             cells += mxnet[label]
