@@ -37,7 +37,7 @@ class LazyArray(NDArray):
         except AttributeError:
             pass
         if self._const is not None:
-            t = torch.from_numpy(self._const).to(self._ctx.torch_device)
+            t = torch.from_numpy(self._const.copy()).to(self._ctx.torch_device)  # _const may be shared
         else:
             node = self._node
             if node.bufs is None:
@@ -111,14 +111,16 @@ def new_lazy(scope, node, index: int, meta, ctx, cls=LazyArray) -> LazyArray:
     return x
 
 
-def new_constant(scope, value: np.ndarray, ctx) -> LazyArray:
-    """A small constant (from ``nd.array`` on Python data inside a scope); equal values are identical inputs."""
+def new_constant(scope, value: np.ndarray, ctx, meta=None, cid=None) -> LazyArray:
+    """A small constant (from ``nd.array`` on Python data inside a scope); equal values are identical inputs.
+
+    ``meta`` and ``cid`` may be given when known (a cached constant); ``value`` is never written to."""
     x = _new(LazyArray)
     x._scope, x._node, x._index = scope, None, 0
-    dtype_t = _TORCH_DTYPES.get(value.dtype.char)
-    if dtype_t is None:
-        dtype_t = _TORCH_DTYPES[value.dtype.char] = _dtype.to_torch(value.dtype)
-    x._meta, x._ctx = (value.shape, dtype_t), ctx
-    x._const = value
-    x._cid = (value.dtype.char, value.shape, value.tobytes())
+    if meta is None:
+        dtype_t = _TORCH_DTYPES.get(value.dtype.char)
+        if dtype_t is None:
+            dtype_t = _TORCH_DTYPES[value.dtype.char] = _dtype.to_torch(value.dtype)
+        meta, cid = (value.shape, dtype_t), (value.dtype.char, value.shape, value.tobytes())
+    x._meta, x._ctx, x._const, x._cid = meta, ctx, value, cid
     return x

@@ -182,6 +182,15 @@ class Scope:
 
     def constant(self, data, ctx, dtype):
         """``nd.array(data)`` of small Python data inside the scope: a constant, or None (build it now)."""
+        if data.__class__ is list and len(data) == 1 and dtype is None and data[0].__class__ is int:
+            hit = _ID_CONSTANTS.get(data[0])  # nd.array([word_id]): the commonest by far
+            if hit is None:
+                value = np.array(data, dtype=np.float32)
+                meta = (value.shape, torch.float32)
+                hit = (value, meta, ("f", value.shape, value.tobytes()))
+                if len(_ID_CONSTANTS) < _ID_CONSTANTS_MAX:
+                    _ID_CONSTANTS[data[0]] = hit
+            return new_constant(self, hit[0], ctx, hit[1], hit[2])
         if isinstance(data, NDArray) or isinstance(data, torch.Tensor):
             return None
         try:
@@ -302,6 +311,8 @@ def _concrete_id(t: torch.Tensor):
 
 
 _CONST_DTYPES = frozenset("efdbBhHiIlLq?")
+_ID_CONSTANTS: dict = {}  # int -> (float32 array [i], meta, identity), for nd.array([i]) inside a scope
+_ID_CONSTANTS_MAX = 1 << 20
 
 
 def _meta_key(key):

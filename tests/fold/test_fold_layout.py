@@ -107,6 +107,17 @@ def test_constants_from_python_data_are_batched(blocks):
     _check(program, params)
 
 
+def test_word_id_constants_are_shared_but_never_aliased():
+    """nd.array([i]) inside a scope reuses one cached value per id: writing to one must not change the next."""
+    with fold.batching():
+        a = nd.array([7])
+        assert a.dtype == np.float32 and a.shape == (1,) and a._cid == nd.array([7])._cid
+        a[:] = 3
+        np.testing.assert_array_equal(a.asnumpy(), [3])
+        np.testing.assert_array_equal(nd.array([7]).asnumpy(), [7])
+        assert nd.array([True]).dtype == np.float32 and nd.array([2**40]).asnumpy()[0] == np.float32(2**40)
+
+
 def test_numpy_mode_programs_fold():
     from gluonic import npx
 
