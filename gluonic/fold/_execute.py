@@ -33,7 +33,7 @@ class Call:
     buffers are exactly this call's outputs), and its rows start at ``off``.
     """
 
-    __slots__ = ("kind", "target", "attrs", "inputs", "fmt", "out_fmt", "key", "depth", "outs", "modes", "n",
+    __slots__ = ("kind", "target", "attrs", "inputs", "fmt", "out_fmt", "key", "depth", "mark", "outs", "modes", "n",
                  "axis", "ctx", "waiting", "users", "bufs", "off", "extra", "cls")
 
     def __init__(self, kind, target, attrs, inputs, fmt, key, modes, n, axis, ctx, cls, producers, depth):
@@ -42,6 +42,7 @@ class Call:
         self.cls = cls  # the class of its lazy results (LazyNpArray in NumPy mode)
         self.waiting = len(producers)  # calls it waits for (the agenda's dependency count)
         self.depth = depth + 1  # 1 + the deepest call it depends on
+        self.mark = (self.depth, key)  # which later group it belongs to, as its producers' consumer
         self.out_fmt = 0
         self.users: list[Call] = []
         self.bufs = None
@@ -201,8 +202,7 @@ def gather(items, axis: int, device, consumers=None) -> torch.Tensor:
         if node is not None and node.bufs is not None and (node.axis is None or node.axis == axis):
             extra = node.extra
             if extra is not None and consumers is not None:
-                c = consumers[j]
-                bufs, start = extra.get((c.depth, c.key), (node.bufs, node.off))
+                bufs, start = extra.get(consumers[j].mark, (node.bufs, node.off))
             else:
                 bufs, start = node.bufs, node.off
             buf = bufs[x._index]
@@ -279,12 +279,11 @@ def _by_consumer(group):
     for c in group:
         users = c.users
         if users:
-            u = users[0]
-            mark = (u.depth, u.key)
+            mark = users[0].mark
             if len(users) > 1:
                 seen = {mark}
                 for u in users[1:]:
-                    other = (u.depth, u.key)
+                    other = u.mark
                     if other not in seen:
                         seen.add(other)
                         copies.append((other, c))
@@ -358,11 +357,12 @@ def _run_op_group(group) -> None:
     device = first.ctx.torch_device
     group, consumers, set_outputs = _layout(group)
     tensors = []
-    for i, x in enumerate(first.inputs):
+    for i, column in enumerate(zip(*[c.inputs for c in group])):
+        x = column[0]
         if x is None or i in unbatched:
             tensors.append(None if x is None else x._tensor)
         else:
-            tensors.append(gather([c.inputs[i] for c in group], axis, device, consumers))
+            tensors.append(gather(column, axis, device, consumers))
     set_outputs(group, _call_impl(op, tensors, attrs), axis)
 
 
@@ -394,8 +394,8 @@ def _run_block_group(group) -> None:
     else:
         device = ctx.torch_device
         group, consumers, set_outputs = _layout(group)
-        flat = [None if x is None else wrap(gather([c.inputs[i] for c in group], 0, device, consumers), ctx)
-                for i, x in enumerate(first.inputs)]
+        flat = [None if column[0] is None else wrap(gather(column, 0, device, consumers), ctx)
+                for column in zip(*[c.inputs for c in group])]
     graph = _batched_graph(block, first, flat, ctx)
     if graph is not None:
         out = graph(flat, ctx)
