@@ -156,16 +156,19 @@ def _run_fused(mode, x, hx, cx, flat, num_layers, bidirectional, proj):
 
     The kernel's ``train`` flag is set whenever a gradient will flow: cuDNN keeps what its
     backward needs only in training mode (dropout between layers is applied by the caller).
+    The weights are views of MXNet's one parameter vector, in MXNet's order; cuDNN copies
+    them into its own layout on each call (and would warn that it does, every time).
     """
     train = torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in (x, hx, cx, *flat))
-    if mode == "lstm":
-        with warnings.catch_warnings():  # "LSTM with projections is not supported with oneDNN": harmless
-            if proj:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="RNN module weights are not part of single contiguous")
+        if mode == "lstm":
+            if proj:  # "LSTM with projections is not supported with oneDNN": harmless
                 warnings.simplefilter("ignore", UserWarning)
             out, h, c = torch._VF.lstm(x, (hx, cx), flat, True, num_layers, 0.0, train, bidirectional, False)
-        return out, h, c
-    fn = torch._VF.gru if mode == "gru" else torch._VF.rnn_tanh if mode == "rnn_tanh" else torch._VF.rnn_relu
-    out, h = fn(x, hx, flat, True, num_layers, 0.0, train, bidirectional, False)
+            return out, h, c
+        fn = torch._VF.gru if mode == "gru" else torch._VF.rnn_tanh if mode == "rnn_tanh" else torch._VF.rnn_relu
+        out, h = fn(x, hx, flat, True, num_layers, 0.0, train, bidirectional, False)
     return out, h, None
 
 
