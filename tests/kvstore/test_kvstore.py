@@ -195,3 +195,26 @@ def test_a_branch_only_one_context_runs():
     for p, q in zip(net.collect_params().values(), ref.collect_params().values()):
         for c in ctxs:
             np.testing.assert_allclose(p.data(c).asnumpy(), q.data().asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("env_vars,gpus,want", [
+    ({"WORLD_SIZE": "1"}, 1, "cpu:gloo,cuda:nccl"),
+    ({"WORLD_SIZE": "2", "LOCAL_WORLD_SIZE": "2"}, 2, "cpu:gloo,cuda:nccl"),
+    ({"WORLD_SIZE": "2", "LOCAL_WORLD_SIZE": "2"}, 1, "gloo"),  # NCCL refuses two workers on one GPU
+    ({"WORLD_SIZE": "4", "LOCAL_WORLD_SIZE": "2"}, 2, "cpu:gloo,cuda:nccl"),  # two machines, two GPUs each
+    ({"WORLD_SIZE": "2", "LOCAL_RANK": "0"}, 1, "gloo"),  # no LOCAL_WORLD_SIZE: every worker assumes all local
+    ({"WORLD_SIZE": "1"}, 0, "gloo"),
+])
+def test_dist_backend_choice_is_the_same_on_every_worker(monkeypatch, env_vars, gpus, want):
+    from gluonic.kvstore import dist
+
+    for name in ("WORLD_SIZE", "LOCAL_WORLD_SIZE", "LOCAL_RANK", "GLUONIC_DIST_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env_vars.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr("torch.cuda.is_available", lambda: gpus > 0)
+    monkeypatch.setattr("torch.cuda.device_count", lambda: gpus)
+    monkeypatch.setattr("torch.distributed.is_nccl_available", lambda: True)
+    assert dist._backend() == want
+    monkeypatch.setenv("GLUONIC_DIST_BACKEND", "gloo")
+    assert dist._backend() == "gloo"
