@@ -160,6 +160,27 @@ def test_copies_between_devices():
     assert nd.ones((2,)).context == CPU
 
 
+def test_head_gradients_may_live_on_another_device():
+    x = nd.array(_rand(2, 3), ctx=GPU)
+    x.attach_grad()
+    with autograd.record():
+        y = x * 2
+    y.backward(nd.ones((2, 3), ctx=CPU) * 3)
+    np.testing.assert_array_equal(x.grad.asnumpy(), np.full((2, 3), 6.0))
+    assert x.grad.context == GPU
+
+
+def test_out_of_range_index_arrays_raise_instead_of_breaking_the_device():
+    x = nd.array(_rand(3, 4), ctx=GPU)
+    with pytest.raises(IndexError, match="out of bounds|invalid"):
+        x[[0, 9]]
+    with pytest.raises(IndexError):
+        x[:, mx.nd.array([4], ctx=GPU)] = 1.0
+    with pytest.raises(mx.MXNetError, match="_sample_multinomial"):
+        nd.random.multinomial(nd.array([[-1.0, 2.0]], ctx=GPU))
+    assert float((x + 1).sum().asscalar()) == pytest.approx(float(x.sum().asscalar()) + 12, rel=1e-5)  # device still fine
+
+
 def test_mixing_devices_in_one_op_is_a_clear_error():
     if GPU == CPU:
         pytest.skip("needs a real GPU")
