@@ -8,7 +8,8 @@ positive definite (``cholesky``) or a non-square one raise :class:`LinAlgError`,
 a ``GluonicValueError`` and NumPy's ``numpy.linalg.LinAlgError`` (MXNet raises a bare MXNetError).
 
 ``_linalg_inverse``/``_linalg_det``/``_linalg_slogdet`` (what MXNet's ``np.linalg.inv/det/slogdet`` record in
-a graph, and ``nd.linalg.inverse/det/slogdet``) are aliases of ``_npi_inv``/``_npi_det``/``_npi_slogdet``.
+a graph, and ``nd.linalg.inverse/det/slogdet``) are MXNet's legacy ops in :mod:`.linalg`; in NumPy
+mode they give these ops' results.
 
 Sign conventions follow MXNet 1.9: ``svd`` makes the largest-magnitude entry of each row
 of ``v`` positive, ``eigh`` the largest-magnitude entry of each eigenvector. ``eig`` does the same (MXNet and
@@ -142,20 +143,20 @@ def npi_norm(data, *, a: NormAttrs):
 
 
 # ------------------------------------------------------------------ inverse, determinants, solve
-@register("_npi_inv", aliases=("_linalg_inverse", "linalg_inverse"))
+@register("_npi_inv")
 def npi_inv(A):
     """``np.linalg.inv``: (..., n, n) -> (..., n, n). A singular matrix raises LinAlgError."""
     A = square("_npi_inv", "np.linalg.inv", A)
     return linalg_call("_npi_inv", "np.linalg.inv", "singular matrix", torch.linalg.inv, A)
 
 
-@register("_npi_det", aliases=("_linalg_det", "linalg_det"))
+@register("_npi_det")
 def npi_det(A):
     """``np.linalg.det``: (..., n, n) -> (...). ``det`` of a 0x0 matrix is 1."""
     return torch.linalg.det(square("_npi_det", "np.linalg.det", A))
 
 
-@register("_npi_slogdet", aliases=("_linalg_slogdet", "linalg_slogdet"), num_outputs=2, output_names=("sign", "logabsdet"))
+@register("_npi_slogdet", num_outputs=2, output_names=("sign", "logabsdet"))
 def npi_slogdet(A):
     """``np.linalg.slogdet``: (..., n, n) -> (sign (...), log|det| (...)); singular: (0, -inf)."""
     sign, logabs = torch.linalg.slogdet(square("_npi_slogdet", "np.linalg.slogdet", A))

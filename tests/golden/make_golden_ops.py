@@ -23,6 +23,12 @@ def make_input(rng, shape, dtype, kind):
         a = rng.uniform(0, 1, shape)
     elif kind == "pos":
         a = rng.uniform(0.5, 2.0, shape)
+    elif kind == "spd":
+        m = rng.uniform(-1.0, 1.0, shape)
+        a = m @ np.swapaxes(m, -1, -2) + shape[-1] * np.eye(shape[-1])
+    elif kind in ("tril", "triu"):
+        m = rng.uniform(-1.0, 1.0, shape) + 2 * shape[-1] * np.eye(shape[-1])
+        a = np.tril(m) if kind == "tril" else np.triu(m)
     else:
         _, low, high = kind
         a = rng.randint(low, high, size=shape)

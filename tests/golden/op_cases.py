@@ -2,7 +2,9 @@
 
 Each case: (case id, nd function path, input specs, attrs). An input spec is
 ``(shape, dtype, kind)`` with kind ``"randn"``, ``"rand"`` (uniform [0, 1)),
-``"pos"`` (uniform [0.5, 2)), or ``("int", low, high)`` for integer-valued data.
+``"pos"`` (uniform [0.5, 2)), ``"spd"`` (symmetric positive definite matrices in the last two
+axes), ``"tril"``/``"triu"`` (well-conditioned triangular matrices), or ``("int", low, high)``
+for integer-valued data.
 Attributes are given as MXNet takes them. Gradients are recorded for float inputs
 with head gradients drawn from the same seeded generator.
 """
@@ -82,4 +84,27 @@ CASES = [
     ("broadcast_pow", "broadcast_power", [((2, 3), "float32", "pos"), ((1, 3), "float32", "randn")], {}),
     ("where", "where", [((2, 3), "float32", ("int", 0, 2)), ((2, 3), "float32", "randn"),
                         ((2, 3), "float32", "randn")], {}),
+    # MXNet's legacy linalg ops (gluonic/ops/linalg.py)
+    ("la_potrf", "linalg_potrf", [((2, 3, 3), "float32", "spd")], {}),
+    ("la_potrf_upper", "linalg_potrf", [((3, 3), "float32", "spd")], {"lower": False}),
+    ("la_potri", "linalg_potri", [((2, 3, 3), "float32", "tril")], {}),
+    ("la_trmm", "linalg_trmm", [((2, 3, 3), "float32", "tril"), ((2, 3, 4), "float32", "randn")], {"alpha": 1.5}),
+    ("la_trmm_right_t_upper", "linalg_trmm", [((2, 3, 3), "float32", "triu"), ((2, 4, 3), "float32", "randn")],
+     {"rightside": True, "transpose": True, "lower": False}),
+    ("la_trsm", "linalg_trsm", [((2, 3, 3), "float32", "tril"), ((2, 3, 4), "float32", "randn")], {"alpha": 0.5}),
+    ("la_trsm_right_t", "linalg_trsm", [((3, 3), "float32", "tril"), ((4, 3), "float32", "randn")],
+     {"rightside": True, "transpose": True}),
+    ("la_sumlogdiag", "linalg_sumlogdiag", [((2, 3, 3), "float32", "spd")], {}),
+    ("la_sumlogdiag_one", "linalg_sumlogdiag", [((3, 3), "float32", "spd")], {}),
+    ("la_syrk", "linalg_syrk", [((2, 3, 4), "float32", "randn")], {"transpose": True, "alpha": 0.5}),
+    ("la_extractdiag", "linalg_extractdiag", [((2, 4, 4), "float32", "randn")], {"offset": -1}),
+    ("la_makediag", "linalg_makediag", [((2, 3), "float32", "randn")], {"offset": 1}),
+    ("la_extracttrian_upper", "linalg_extracttrian", [((2, 4, 4), "float32", "randn")], {"lower": False}),
+    ("la_extracttrian_off", "linalg_extracttrian", [((4, 4), "float32", "randn")], {"offset": 1}),
+    ("la_maketrian", "linalg_maketrian", [((2, 6), "float32", "randn")], {"offset": -1}),
+    ("la_maketrian_upper", "linalg_maketrian", [((6,), "float32", "randn")], {"lower": False}),
+    ("la_inverse", "linalg_inverse", [((2, 3, 3), "float32", "spd")], {}),
+    ("la_det_one", "linalg_det", [((3, 3), "float32", "spd")], {}),
+    ("la_det", "linalg_det", [((2, 3, 3), "float32", "randn")], {}),
+    ("la_slogdet", "linalg_slogdet", [((2, 3, 3), "float32", "randn")], {}),
 ]
