@@ -20,6 +20,7 @@ import torch
 from ..base import GluonicTypeError, GluonicValueError
 from ..util import is_np_shape
 from .attrs import Attrs
+from .np_linalg_decomp import _max_abs_sign
 from .registry import register
 
 
@@ -78,7 +79,7 @@ def linalg_potri(A, *, a: CholeskyAttrs):
 
     Shapes: (..., n, n) -> (..., n, n).
 
-    >>> mx.nd.linalg.potri(mx.nd.array([[2.0, 0.0], [0.5, 2.0]])).asnumpy().round(4).tolist()
+    >>> mx.nd.linalg.potri(mx.nd.array([[2.0, 0.0], [0.5, 2.0]], dtype="float64")).asnumpy().round(4).tolist()
     [[0.2656, -0.0625], [-0.0625, 0.25]]
     """
     _square("_linalg_potri", A)
@@ -145,7 +146,7 @@ def linalg_trsm(A, B, *, a: TriangularAttrs):
 def linalg_sumlogdiag(A):
     """Sum of the natural logarithms of the diagonal: shape (..., n, n) -> (...) ((1,) for one matrix).
 
-    >>> mx.nd.linalg.sumlogdiag(mx.nd.array([[1.0, 1.0], [1.0, 7.0]])).asnumpy().round(4).tolist()
+    >>> mx.nd.linalg.sumlogdiag(mx.nd.array([[1.0, 1.0], [1.0, 7.0]], dtype="float64")).asnumpy().round(4).tolist()
     [1.9459]
     """
     _square("_linalg_sumlogdiag", A)
@@ -289,9 +290,45 @@ def linalg_det(A):
 def linalg_slogdet(A):
     """Sign and log of the absolute value of the determinant: (..., n, n) -> two of (...) ((1,) for one matrix).
 
-    >>> [x.asnumpy().round(4).tolist() for x in mx.nd.linalg.slogdet(mx.nd.array([[1.0, 4.0], [2.0, 3.0]]))]
+    >>> A = mx.nd.array([[1.0, 4.0], [2.0, 3.0]], dtype="float64")
+    >>> [x.asnumpy().round(4).tolist() for x in mx.nd.linalg.slogdet(A)]
     [[-1.0], [1.6094]]
     """
     _square("_linalg_slogdet", A)
     sign, logabs = torch.linalg.slogdet(A)
     return _as_vector(sign), _as_vector(logabs)
+
+
+@register("_linalg_gelqf", aliases=("linalg_gelqf",), num_outputs=2, output_names=("Q", "L"))
+def linalg_gelqf(A):
+    """LQ factorization ``A = L @ Q`` of full-rank (..., x, y) matrices with x <= y: ``Q`` (..., x, y)
+    has orthonormal rows, ``L`` (..., x, x) is lower triangular. Signs are LAPACK's (as MXNet's).
+
+    >>> Q, L = mx.nd.linalg.gelqf(mx.nd.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype="float64"))
+    >>> L.asnumpy().round(4).tolist()
+    [[-3.7417, 0.0], [-8.5524, 1.964]]
+    """
+    _check("_linalg_gelqf", A)
+    if A.shape[-2] > A.shape[-1]:
+        raise GluonicValueError(f"Operator _linalg_gelqf: needs matrices with no more rows than columns. "
+                                f"Received: shape {tuple(A.shape)}")
+    q, r = torch.linalg.qr(A.transpose(-1, -2))  # A^T = q r, so A = r^T q^T
+    return q.transpose(-1, -2), r.transpose(-1, -2)
+
+
+@register("_linalg_syevd", num_outputs=2, output_names=("U", "L"))
+def linalg_syevd(A):
+    """Eigendecomposition ``U @ A = diag(L) @ U`` of symmetric matrices (the lower triangle is read):
+    eigenvectors as the rows of ``U``, each with its largest-magnitude entry positive (MXNet's
+    convention), eigenvalues ``L`` ascending.
+
+    Shapes: (..., n, n) -> U (..., n, n), L (..., n).
+
+    >>> U, L = mx.nd.linalg.syevd(mx.nd.array([[1.0, 2.0], [2.0, 4.0]], dtype="float64"))
+    >>> L.asnumpy().round(4).tolist(), U.asnumpy().round(4).tolist()
+    ([0.0, 5.0], [[0.8944, -0.4472], [0.4472, 0.8944]])
+    """
+    _square("_linalg_syevd", A)
+    w, v = torch.linalg.eigh(A)
+    u = v.transpose(-1, -2)
+    return u * _max_abs_sign(u, -1), w

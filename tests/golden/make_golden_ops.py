@@ -6,6 +6,7 @@ Keys: ``<case>:in<i>``, ``<case>:head<j>``, ``<case>:out<j>``, ``<case>:grad<i>`
 Training mode is on (BatchNorm uses batch statistics); gradients of float inputs are those
 of ``sum(out_j * head_j)``.
 """
+import functools
 import os
 import sys
 
@@ -47,7 +48,7 @@ def main():
         if differentiable:
             for j in float_idx:
                 inputs[j].attach_grad()
-        fn = getattr(mx.nd, fn_name)
+        fn = functools.reduce(getattr, fn_name.split("."), mx.nd)  # e.g. linalg.syevd
         try:
             with mx.autograd.record() if differentiable else mx.autograd.train_mode():
                 res = fn(*inputs, **attrs)

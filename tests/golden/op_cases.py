@@ -107,4 +107,6 @@ CASES = [
     ("la_det_one", "linalg_det", [((3, 3), "float32", "spd")], {}),
     ("la_det", "linalg_det", [((2, 3, 3), "float32", "randn")], {}),
     ("la_slogdet", "linalg_slogdet", [((2, 3, 3), "float32", "randn")], {}),
+    ("la_gelqf", "linalg_gelqf", [((2, 3, 4), "float32", "randn")], {}),
+    ("la_syevd", "linalg.syevd", [((2, 3, 3), "float32", "spd")], {}),
 ]

@@ -165,6 +165,35 @@ def test_mxnet_examples_of_the_triangle_order():
     assert got.tolist() == [[0, 1, 2], [0, 0, 3], [0, 0, 0]]  # offset > 0 is an upper triangle whatever `lower`
 
 
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 3)])
+def test_gelqf(shape):
+    a = rand(*shape)
+
+    def ref(x):
+        q, r = np.linalg.qr(_t(x))  # LAPACK's signs, as MXNet's gelqf
+        return _t(q), _t(r)
+
+    Q, L = check_op("linalg_gelqf", [a], ref, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(L @ Q, a, atol=1e-12)
+    gram = Q @ _t(Q)
+    np.testing.assert_allclose(gram, np.broadcast_to(np.eye(shape[-2]), gram.shape), atol=1e-12)
+
+
+def test_syevd():
+    a = spd(2)
+    noisy = a + np.triu(rand(2, 3, 3), 1)  # only the lower triangle is read
+
+    def ref(x):
+        w, v = np.linalg.eigh(a)
+        u = _t(v)
+        idx = np.abs(u).argmax(-1)[..., None]
+        return u * np.sign(np.take_along_axis(u, idx, -1)), w
+
+    # Like potrf, the gradient is MXNet's symmetric one: checked against MXNet in test_golden_ops.
+    U, L = check_op("_linalg_syevd", [noisy], ref, rtol=1e-9, atol=1e-12, grad=False)
+    np.testing.assert_allclose(U @ a, L[..., None] * U, atol=1e-10)
+
+
 def test_errors():
     check_op_error("linalg_potrf", [np.array([[1.0, 2.0], [2.0, 1.0]])], match="not symmetric positive definite")
     check_op_error("linalg_inverse", [np.array([[1.0, 2.0], [2.0, 4.0]])], match="singular")
@@ -173,3 +202,4 @@ def test_errors():
     check_op_error("linalg_trsm", [tri(), rand(2, 4)], match="3 rows")
     check_op_error("linalg_maketrian", [rand(4)], match="triangle")
     check_op_error("linalg_extractdiag", [rand(3, 3)], {"offset": 3}, match="offset")
+    check_op_error("linalg_gelqf", [rand(4, 3)], match="no more rows than columns")
