@@ -109,4 +109,14 @@ CASES = [
     ("la_slogdet", "linalg_slogdet", [((2, 3, 3), "float32", "randn")], {}),
     ("la_gelqf", "linalg_gelqf", [((2, 3, 4), "float32", "randn")], {}),
     ("la_syevd", "linalg.syevd", [((2, 3, 3), "float32", "spd")], {}),
+    # contrib resizing (gluonic/ops/contrib_resize.py)
+    ("contrib_adaptive_avg", "contrib.AdaptiveAvgPooling2D", [((2, 3, 5, 7), "float32", "randn")],
+     {"output_size": (3, 4)}),
+    ("contrib_bilinear", "contrib.BilinearResize2D", [((2, 3, 5, 7), "float32", "randn")], {"height": 8, "width": 4}),
+    ("contrib_bilinear_scale", "contrib.BilinearResize2D", [((2, 3, 5, 7), "float32", "randn")],
+     {"scale_height": 2.0, "scale_width": 0.5, "align_corners": False}),
+    ("contrib_bilinear_odd", "contrib.BilinearResize2D", [((1, 2, 5, 6), "float32", "randn")],
+     {"scale_height": 2.0, "scale_width": 2.0, "mode": "odd_scale"}),
+    ("contrib_bilinear_like", "contrib.BilinearResize2D", [((1, 2, 5, 7), "float32", "randn"),
+                                                           ((1, 1, 4, 9), "float32", "randn")], {"mode": "like"}),
 ]
