@@ -11,7 +11,7 @@ from . import dense, conv, pool, activation, softmax, dropout, norm, sequence  #
 from . import random, loss_ops  # noqa: E402,F401
 from . import image  # noqa: E402,F401
 from . import rnn  # noqa: E402,F401
-from . import linalg, contrib_resize  # noqa: E402,F401
+from . import linalg, contrib_resize, spatial  # noqa: E402,F401
 # MXNet's NumPy interface (_np_*/_npi_* ops; _npx_* aliases of the ops above).
 from . import np_elemwise, np_reduce, np_creation, np_shape, np_linalg, np_random, npx_aliases  # noqa: E402,F401
 

@@ -119,4 +119,12 @@ CASES = [
      {"scale_height": 2.0, "scale_width": 2.0, "mode": "odd_scale"}),
     ("contrib_bilinear_like", "contrib.BilinearResize2D", [((1, 2, 5, 7), "float32", "randn"),
                                                            ((1, 1, 4, 9), "float32", "randn")], {"mode": "like"}),
+    # spatial transformer ops (gluonic/ops/spatial.py)
+    ("spatial_affine_grid", "GridGenerator", [((2, 6), "float32", "randn")],
+     {"transform_type": "affine", "target_shape": (4, 5)}),
+    ("spatial_warp_grid", "GridGenerator", [((2, 2, 3, 4), "float32", "randn")], {"transform_type": "warp"}),
+    ("spatial_sampler", "BilinearSampler", [((2, 3, 5, 6), "float32", "randn"), ((2, 2, 4, 3), "float32", "rand")],
+     {}),
+    ("spatial_transformer", "SpatialTransformer", [((2, 3, 5, 6), "float32", "randn"), ((2, 6), "float32", "rand")],
+     {"target_shape": (3, 4), "transform_type": "affine", "sampler_type": "bilinear"}),
 ]
