@@ -111,16 +111,22 @@ def new_lazy(scope, node, index: int, meta, ctx, cls=LazyArray) -> LazyArray:
     return x
 
 
-def new_constant(scope, value: np.ndarray, ctx, meta=None, cid=None) -> LazyArray:
+def constant_identity(value: np.ndarray) -> tuple:
+    """``(meta, identity)`` of a constant's value: its (shape, torch dtype), and what makes two
+    constants identical inputs (equal dtype, shape and bytes)."""
+    dtype_t = _TORCH_DTYPES.get(value.dtype.char)
+    if dtype_t is None:
+        dtype_t = _TORCH_DTYPES[value.dtype.char] = _dtype.to_torch(value.dtype)
+    return (value.shape, dtype_t), (value.dtype.char, value.shape, value.tobytes())
+
+
+def new_constant(scope, value: np.ndarray, ctx, identity: tuple | None = None) -> LazyArray:
     """A small constant (from ``nd.array`` on Python data inside a scope); equal values are identical inputs.
 
-    ``meta`` and ``cid`` may be given when known (a cached constant); ``value`` is never written to."""
+    ``identity`` is :func:`constant_identity` of ``value`` when already known (a cached constant);
+    ``value`` is never written to."""
     x = _new(LazyArray)
     x._scope, x._node, x._index = scope, None, 0
-    if meta is None:
-        dtype_t = _TORCH_DTYPES.get(value.dtype.char)
-        if dtype_t is None:
-            dtype_t = _TORCH_DTYPES[value.dtype.char] = _dtype.to_torch(value.dtype)
-        meta, cid = (value.shape, dtype_t), (value.dtype.char, value.shape, value.tobytes())
-    x._meta, x._ctx, x._const, x._cid = meta, ctx, value, cid
+    x._meta, x._cid = identity or constant_identity(value)
+    x._ctx, x._const = ctx, value
     return x

@@ -23,7 +23,7 @@ from ..numpy._array import ndarray as _np_ndarray
 from ..util import is_np_array
 from . import _execute, _schedule
 from ._execute import Call
-from ._lazy import LAZY_CLASSES, LazyArray, LazyNpArray, new_constant, new_lazy
+from ._lazy import LAZY_CLASSES, LazyArray, LazyNpArray, constant_identity, new_constant, new_lazy
 
 _GLUONIC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _recording, _training = _state.recording.get, _state.training.get
@@ -186,11 +186,10 @@ class Scope:
             hit = _ID_CONSTANTS.get(data[0])  # nd.array([word_id]): the commonest by far
             if hit is None:
                 value = np.array(data, dtype=np.float32)
-                meta = (value.shape, torch.float32)
-                hit = (value, meta, ("f", value.shape, value.tobytes()))
+                hit = (value, constant_identity(value))
                 if len(_ID_CONSTANTS) < _ID_CONSTANTS_MAX:
                     _ID_CONSTANTS[data[0]] = hit
-            return new_constant(self, hit[0], ctx, hit[1], hit[2])
+            return new_constant(self, hit[0], ctx, hit[1])
         if isinstance(data, NDArray) or isinstance(data, torch.Tensor):
             return None
         try:
@@ -311,7 +310,7 @@ def _concrete_id(t: torch.Tensor):
 
 
 _CONST_DTYPES = frozenset("efdbBhHiIlLq?")
-_ID_CONSTANTS: dict = {}  # int -> (float32 array [i], meta, identity), for nd.array([i]) inside a scope
+_ID_CONSTANTS: dict = {}  # int -> (float32 array [i], its constant_identity), for nd.array([i]) inside a scope
 _ID_CONSTANTS_MAX = 1 << 20
 
 
