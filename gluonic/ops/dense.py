@@ -130,8 +130,10 @@ def embedding(data, weight, *, a: EmbeddingAttrs):
 def products_any_dtype(fn, *ts: torch.Tensor) -> torch.Tensor:
     """The product ``fn`` (matmul, tensordot, mul) on the inputs promoted to one dtype, for every dtype:
     bool computes in int64 (then ``!= 0``), integers on CUDA in float64 (CUDA has no integer GEMM;
-    exact while the sums stay below 2**53)."""
+    exact while the sums stay below 2**53). Same-dtype floats go straight to ``fn``."""
     dt = ts[0].dtype
+    if dt.is_floating_point and all(t.dtype == dt for t in ts[1:]):
+        return fn(*ts)
     for t in ts[1:]:
         dt = torch.promote_types(dt, t.dtype)
     ts = [t.to(dt) for t in ts]
@@ -146,6 +148,15 @@ class DotAttrs(Attrs):
     transpose_a: bool = False
     transpose_b: bool = False
     forward_stype: Literal["csr", "default", "row_sparse"] | None = None
+
+
+def _same_dtype(op: str, lhs, rhs) -> None:
+    """MXNet's dot and batch_dot take two arrays of one dtype (the NumPy ops promote instead)."""
+    if lhs.dtype != rhs.dtype:
+        raise GluonicValueError(
+            f"Operator {op}: both inputs must have the same dtype. Received: lhs{_shape(lhs)} "
+            f"{str(lhs.dtype).replace('torch.', '')}, rhs{_shape(rhs)} {str(rhs.dtype).replace('torch.', '')}"
+        )
 
 
 def _dot_mismatch(op: str, lhs, rhs, a, la: int, ra: int):
@@ -174,6 +185,7 @@ def dot(lhs, rhs, *, a: DotAttrs):
         raise GluonicValueError(
             f"Operator dot: inputs must have at least one axis. Received: lhs{_shape(lhs)}, rhs{_shape(rhs)}"
         )
+    _same_dtype("dot", lhs, rhs)
     la = 0 if (a.transpose_a or lhs.ndim == 1) else -1
     ra = -1 if (a.transpose_b and rhs.ndim > 1) else 0
     if lhs.shape[la] != rhs.shape[ra]:
@@ -182,7 +194,7 @@ def dot(lhs, rhs, *, a: DotAttrs):
         return products_any_dtype(torch.dot, lhs, rhs).reshape(1)
     if lhs.ndim <= 2 and rhs.ndim <= 2:
         x, y = lhs.t() if la == 0 and lhs.ndim == 2 else lhs, rhs.t() if ra == -1 else rhs
-        return torch.matmul(x, y) if x.dtype.is_floating_point else products_any_dtype(torch.matmul, x, y)
+        return products_any_dtype(torch.matmul, x, y)
     return products_any_dtype(lambda x, y: torch.tensordot(x, y, dims=([la], [ra])), lhs, rhs)
 
 
@@ -203,11 +215,12 @@ def batch_dot(lhs, rhs, *, a: DotAttrs):
             f"Operator batch_dot: inputs must have the same number N >= 3 of axes and equal leading "
             f"(batch) axes; use dot for 2-D arrays. Received: lhs{_shape(lhs)}, rhs{_shape(rhs)}"
         )
+    _same_dtype("batch_dot", lhs, rhs)
     x = lhs.transpose(-1, -2) if a.transpose_a else lhs
     y = rhs.transpose(-1, -2) if a.transpose_b else rhs
     if x.shape[-1] != y.shape[-2]:
         raise _dot_mismatch("batch_dot", lhs, rhs, a, -2 if a.transpose_a else -1, -1 if a.transpose_b else -2)
-    return torch.matmul(x, y) if x.dtype.is_floating_point else products_any_dtype(torch.matmul, x, y)
+    return products_any_dtype(torch.matmul, x, y)
 
 
 # --------------------------------------------------------------------------- linalg gemm / gemm2

@@ -185,6 +185,9 @@ def test_dot_float32_and_int():
 
 
 def test_dot_errors():
+    for shapes in [((3,), (3,)), ((2, 3), (3, 2)), ((2, 2, 3), (3, 2))]:  # as MXNet: no silent promotion
+        check_op_error("dot", [rand(*shapes[0]), rand(*shapes[1], dtype=np.float64)], match="same dtype")
+    check_op_error("batch_dot", [rand(1, 2, 3), rand(1, 3, 2, dtype=np.float64)], match="same dtype")
     check_op_error("dot", [rand(2, 3), rand(4, 2)], match=r"contracted axes differ.*lhs\(2, 3\), rhs\(4, 2\)")
     check_op_error("dot", [rand(2, 3), rand(2, 3)], {"transpose_b": False}, match="contracted axes differ")
 
