@@ -3,7 +3,6 @@
 The golden file is written by ``tests/golden/make_golden_ops.py`` (run with a Python that
 has mxnet 1.9.1); the cases live in ``tests/golden/op_cases.py``.
 """
-import functools
 import os
 import sys
 
@@ -14,7 +13,7 @@ import gluonic as mx
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden")
 sys.path.insert(0, GOLDEN)
-from op_cases import CASES  # noqa: E402
+from op_cases import CASES, resolve  # noqa: E402
 
 # Cases where MXNet 1.9.1's gradient is wrong; gluonic's is checked against finite
 # differences in tests/ops instead.
@@ -35,7 +34,7 @@ def test_matches_mxnet(golden, case, fn_name, specs, attrs):
     float_idx = [j for j in range(len(specs)) if f"{case}:grad{j}" in golden]
     for j in float_idx:
         inputs[j].attach_grad()
-    fn = functools.reduce(getattr, fn_name.split("."), mx.nd)  # e.g. linalg.syevd
+    fn = resolve(mx.nd, fn_name)
     with mx.autograd.record() if float_idx else mx.autograd.train_mode():
         res = fn(*inputs, **attrs)
     res = res if isinstance(res, (list, tuple)) else [res]

@@ -6,7 +6,6 @@ Keys: ``<case>:in<i>``, ``<case>:head<j>``, ``<case>:out<j>``, ``<case>:grad<i>`
 Training mode is on (BatchNorm uses batch statistics); gradients of float inputs are those
 of ``sum(out_j * head_j)``.
 """
-import functools
 import os
 import sys
 
@@ -14,7 +13,7 @@ import mxnet as mx
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from op_cases import CASES  # noqa: E402
+from op_cases import CASES, resolve  # noqa: E402
 
 
 def make_input(rng, shape, dtype, kind):
@@ -48,7 +47,7 @@ def main():
         if differentiable:
             for j in float_idx:
                 inputs[j].attach_grad()
-        fn = functools.reduce(getattr, fn_name.split("."), mx.nd)  # e.g. linalg.syevd
+        fn = resolve(mx.nd, fn_name)
         try:
             with mx.autograd.record() if differentiable else mx.autograd.train_mode():
                 res = fn(*inputs, **attrs)

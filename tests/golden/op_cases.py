@@ -8,6 +8,13 @@ for integer-valued data.
 Attributes are given as MXNet takes them. Gradients are recorded for float inputs
 with head gradients drawn from the same seeded generator.
 """
+import functools
+
+
+def resolve(namespace, path: str):
+    """The function a case names, as a dotted path in ``namespace`` (``mx.nd``, ``mx.sym``): ``linalg.syevd``."""
+    return functools.reduce(getattr, path.split("."), namespace)
+
 
 CASES = [
     ("fc", "FullyConnected", [((3, 5), "float32", "randn"), ((4, 5), "float32", "randn"), ((4,), "float32", "randn")],

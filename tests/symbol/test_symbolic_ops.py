@@ -1,6 +1,5 @@
 """Every golden op case run as a symbol graph: composed, serialized to MXNet JSON and back,
 compiled, and compared with real MXNet 1.9.1's outputs and gradients."""
-import functools
 import os
 import sys
 
@@ -13,7 +12,7 @@ from gluonic.compile import compile_symbol
 
 GOLDEN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "golden")
 sys.path.insert(0, GOLDEN)
-from op_cases import CASES  # noqa: E402
+from op_cases import CASES, resolve  # noqa: E402
 
 from tests.test_golden_ops import MXNET_GRADIENT_BUGS  # noqa: E402
 
@@ -27,7 +26,7 @@ def golden():
 @pytest.mark.parametrize("case,fn_name,specs,attrs", CASES, ids=[c[0] for c in CASES])
 def test_symbolic_matches_mxnet(golden, case, fn_name, specs, attrs, roundtrip):
     names = [f"in{j}" for j in range(len(specs))]
-    sym = functools.reduce(getattr, fn_name.split("."), mx.sym)(*[mx.sym.var(n) for n in names], **attrs)
+    sym = resolve(mx.sym, fn_name)(*[mx.sym.var(n) for n in names], **attrs)
     if roundtrip:
         sym = mx.sym.load_json(sym.tojson())
     n_out = len([k for k in golden if k.startswith(f"{case}:out")])
@@ -54,7 +53,7 @@ def test_symbolic_matches_mxnet(golden, case, fn_name, specs, attrs, roundtrip):
 @pytest.mark.parametrize("case,fn_name,specs,attrs", CASES, ids=[c[0] for c in CASES])
 def test_infer_shape_matches_execution(golden, case, fn_name, specs, attrs):
     names = [f"in{j}" for j in range(len(specs))]
-    sym = functools.reduce(getattr, fn_name.split("."), mx.sym)(*[mx.sym.var(n) for n in names], **attrs)
+    sym = resolve(mx.sym, fn_name)(*[mx.sym.var(n) for n in names], **attrs)
     shapes = {n: golden[f"{case}:in{j}"].shape for j, n in enumerate(names)}
     _, out_shapes, _ = sym.infer_shape(**shapes)
     n_out = len([k for k in golden if k.startswith(f"{case}:out")])
